@@ -1,0 +1,1 @@
+//! End-to-end tests of All-ssam; the tests themselves live in `tests/tests/`.
