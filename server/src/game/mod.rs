@@ -7,5 +7,7 @@
 //! and its command log. That log is what persistence replays.
 
 mod api;
+mod engine;
 
 pub use api::{Actor, Applied, Audience, Command, Emitted, PlayerSet, Refusal, Viewer};
+pub use engine::Game;
