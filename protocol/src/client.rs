@@ -304,48 +304,52 @@ pub struct ParseError {
     pub req: Option<u64>,
 }
 
-/// Only what is needed to tell `unknown_type` from `malformed`.
-#[derive(Deserialize)]
-struct Probe {
-    #[serde(rename = "type")]
-    kind: Option<String>,
-    req: Option<serde_json::Value>,
+impl std::fmt::Display for ParseError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.code, self.message)
+    }
 }
+
+impl std::error::Error for ParseError {}
 
 /// Reads one text frame as a request, telling a wrong shape (`malformed`)
 /// from an unknown `type` (`unknown_type`), and keeping `req` when it can.
 pub fn parse_request(text: &str) -> Result<Request, ParseError> {
-    match serde_json::from_str::<Request>(text) {
-        Ok(request) => Ok(request),
-        Err(full_error) => {
-            let probe: Probe = match serde_json::from_str(text) {
-                Ok(probe) => probe,
-                Err(e) => {
-                    return Err(ParseError {
-                        code: ErrorCode::Malformed,
-                        message: format!("not a JSON object: {e}"),
-                        req: None,
-                    });
-                }
-            };
-            let req = probe.req.as_ref().and_then(serde_json::Value::as_u64);
-            match probe.kind {
-                None => Err(ParseError {
-                    code: ErrorCode::Malformed,
-                    message: "the message has no `type`".into(),
-                    req,
-                }),
-                Some(kind) if !REQUEST_TYPES.contains(&kind.as_str()) => Err(ParseError {
-                    code: ErrorCode::UnknownType,
-                    message: format!("`{kind}` is not a request type"),
-                    req,
-                }),
-                Some(kind) => Err(ParseError {
-                    code: ErrorCode::Malformed,
-                    message: format!("a `{kind}` request of the wrong shape: {full_error}"),
-                    req,
-                }),
-            }
+    let full_error = match serde_json::from_str::<Request>(text) {
+        Ok(request) => return Ok(request),
+        Err(e) => e,
+    };
+    let malformed = |message: String, req: Option<u64>| ParseError {
+        code: ErrorCode::Malformed,
+        message,
+        req,
+    };
+    // Read again loosely, only to tell `unknown_type` from `malformed` and
+    // to echo `req`: a frame that is not a JSON object has no `req` to echo.
+    let value: serde_json::Value = match serde_json::from_str(text) {
+        Ok(value) => value,
+        Err(e) => return Err(malformed(format!("not JSON: {e}"), None)),
+    };
+    let Some(object) = value.as_object() else {
+        return Err(malformed("a request must be a JSON object".into(), None));
+    };
+    let req = object.get("req").and_then(serde_json::Value::as_u64);
+    match object.get("type") {
+        None => Err(malformed("the message has no `type`".into(), req)),
+        Some(serde_json::Value::String(kind)) if !REQUEST_TYPES.contains(&kind.as_str()) => {
+            Err(ParseError {
+                code: ErrorCode::UnknownType,
+                message: format!("`{kind}` is not a request type"),
+                req,
+            })
         }
+        Some(serde_json::Value::String(kind)) => Err(malformed(
+            format!("a `{kind}` request of the wrong shape: {full_error}"),
+            req,
+        )),
+        Some(other) => Err(malformed(
+            format!("`type` must be a string (got {other})"),
+            req,
+        )),
     }
 }

@@ -19,6 +19,7 @@ mod error;
 mod event;
 mod ids;
 mod kinds;
+mod schema;
 mod server;
 mod view;
 
@@ -31,6 +32,7 @@ pub use kinds::{
     Charge, Favor, InfractionKind, OfferKind, Phase, Role, RulingSource, SentenceKind, Status,
     Verdict, WealthTier,
 };
+pub use schema::protocol_schema;
 pub use server::{AckResult, EVENT_KINDS, ServerMessage};
 pub use view::{
     CaseInfo, ChatLine, Debrief, InfractionInfo, LeaseInfo, OfferInfo, PlayerInfo, RulingInfo,
