@@ -17,7 +17,8 @@ pub struct PlayerRef {
     pub name: String,
 }
 
-/// What the market did to one player (sent to him and the facilitator).
+/// What the market did to one player: sent to him only, in his own `phase_changed`
+/// (one event cannot carry every player's report to the facilitator).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct MarketReport {
     /// Salary received.

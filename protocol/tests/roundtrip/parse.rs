@@ -113,6 +113,27 @@ fn unknown_fields_are_ignored() {
 }
 
 #[test]
+fn a_null_optional_field_reads_as_absent() {
+    let read =
+        parse_request(&json!({"type": "chat", "text": "hi", "to": null, "req": null}).to_string())
+            .expect("null optional fields read");
+    assert_eq!(
+        read,
+        Request::new(ClientMessage::Chat {
+            text: "hi".into(),
+            to: None
+        })
+    );
+    let error = parse_request(
+        &json!({"type": "accuse", "req": 2, "target": MGR, "charge": "embezzlement",
+        "evidence": null})
+        .to_string(),
+    )
+    .expect_err("evidence must be a list");
+    assert_eq!((error.code, error.req), (ErrorCode::Malformed, Some(2)));
+}
+
+#[test]
 fn envelope_fields_are_read() {
     let read = parse_request(
         &json!({"type": "rule", "req": 21, "round": 2, "phase": "verdict", "retry": true,
