@@ -38,7 +38,14 @@ struct Connection {
     limiter: DefaultDirectRateLimiter,
     /// Requests refused by the rate limit in a row.
     refused_in_row: u32,
+    /// We are closing on a client that may still be sending: keep reading
+    /// (and discarding) for a moment, so that our last frames are read
+    /// before the socket goes (unread data makes the kernel reset it).
+    linger: bool,
 }
+
+/// How long a closing connection keeps draining what a client still sends.
+const LINGER: std::time::Duration = std::time::Duration::from_millis(500);
 
 /// Serves one upgraded WebSocket until it closes. `slot` is `None` when the
 /// server is at its connection cap: the client is told `server_full`.
@@ -79,6 +86,7 @@ pub async fn serve(
         },
         limiter: RateLimiter::direct(Quota::per_second(rate).allow_burst(burst)),
         refused_in_row: 0,
+        linger: false,
     };
     let idle = config.idle_timeout;
     let mut last_heard = Instant::now();
@@ -115,11 +123,20 @@ pub async fn serve(
                         if is_too_large(&e) {
                             conn.answer_error(None, ErrorCode::TooLarge, "messages are at most 64 KiB");
                             link.close_after_queue(CloseReq::new(close::TOO_LARGE, "message too large"));
+                            // The rest of the message cannot be read past the
+                            // library's error: just give the client time to read.
+                            tokio::time::sleep(LINGER).await;
                         }
                         break;
                     }
                 }
                 if link.is_closing() {
+                    break;
+                }
+                if conn.linger {
+                    let drain = async { while let Some(Ok(_)) = stream.next().await {} };
+                    // Ignored: draining ends either way.
+                    let _ = tokio::time::timeout(LINGER, drain).await;
                     break;
                 }
             }
@@ -151,7 +168,9 @@ impl Connection {
             if self.refused_in_row >= burst.saturating_mul(2) {
                 // PROTOCOL.md "Closing": a sustained flood is about twice the burst refused in a row.
                 metrics::refusal(ErrorCode::RateLimited);
-                self.link.close(CloseReq::new(close::FLOOD, "flood"));
+                self.link
+                    .close_after_queue(CloseReq::new(close::FLOOD, "flood"));
+                self.linger = true;
                 return;
             }
             let wait = not_until.wait_time_from(DefaultClock::default().now());

@@ -18,7 +18,10 @@ async fn create_room_acks_with_protocol_and_version_then_a_snapshot() {
     assert_eq!(ack["server"], env!("CARGO_PKG_VERSION"));
     let code = ack["room"].as_str().unwrap();
     assert_eq!(code.len(), 6);
-    assert!(code.chars().all(|c| allssam_protocol::ROOM_CODE_ALPHABET.contains(c)));
+    assert!(
+        code.chars()
+            .all(|c| allssam_protocol::ROOM_CODE_ALPHABET.contains(c))
+    );
     assert_eq!(ack["facilitator_token"].as_str().unwrap().len(), 36);
     assert_eq!(snapshot["type"], "snapshot");
     assert_eq!(snapshot["seq"], 0);
@@ -34,7 +37,10 @@ async fn join_is_announced_to_those_already_there_with_seq() {
     let watched = spectator
         .ask(json!({"type": "watch", "req": 4, "protocol": 1, "room": code.to_lowercase()}))
         .await;
-    assert_eq!(watched["type"], "ack", "room codes are read in any case: {watched}");
+    assert_eq!(
+        watched["type"], "ack",
+        "room codes are read in any case: {watched}"
+    );
     assert_eq!(spectator.recv().await["seq"], 0);
 
     let mut player = server.client().await;
@@ -42,7 +48,10 @@ async fn join_is_announced_to_those_already_there_with_seq() {
     let id = ack["player_id"].as_str().unwrap().to_owned();
     assert!(ack["token"].as_str().is_some());
     assert_eq!(snapshot["seq"], 0);
-    assert_eq!(snapshot["view"]["players"][0]["id"], id, "the joiner's snapshot holds him");
+    assert_eq!(
+        snapshot["view"]["players"][0]["id"], id,
+        "the joiner's snapshot holds him"
+    );
 
     for watcher in [&mut facilitator, &mut spectator] {
         let event = watcher.recv().await;
@@ -131,7 +140,10 @@ async fn sync_acks_then_sends_a_snapshot_continuing_seq() {
     assert_eq!(ack, json!({"type": "ack", "req": 3}));
     let snapshot = facilitator.recv().await;
     assert_eq!(snapshot["type"], "snapshot");
-    assert_eq!(snapshot["seq"], 1, "a snapshot includes everything up to the last event");
+    assert_eq!(
+        snapshot["seq"], 1,
+        "a snapshot includes everything up to the last event"
+    );
 }
 
 #[tokio::test]
@@ -139,12 +151,30 @@ async fn opening_refusals_keep_the_connection_open() {
     let server = TestServer::default().await;
     let mut client = server.client().await;
     let cases = [
-        (json!({"type": "chat", "req": 1, "text": "hi"}), "not_joined"),
-        (json!({"type": "join", "req": 2, "protocol": 2, "room": "AAAAAA", "name": "x"}), "protocol_version"),
-        (json!({"type": "join", "req": 3, "protocol": 1, "room": "ZZZZZZ", "name": "x"}), "room_not_found"),
-        (json!({"type": "watch", "req": 4, "protocol": 1, "room": "ZZZZZZ"}), "room_not_found"),
-        (json!({"type": "resume", "req": 5, "protocol": 1, "token": "nope"}), "bad_token"),
-        (json!({"type": "create_room", "req": 6, "protocol": 1, "config": {"rounds": 0}}), "invalid_config"),
+        (
+            json!({"type": "chat", "req": 1, "text": "hi"}),
+            "not_joined",
+        ),
+        (
+            json!({"type": "join", "req": 2, "protocol": 2, "room": "AAAAAA", "name": "x"}),
+            "protocol_version",
+        ),
+        (
+            json!({"type": "join", "req": 3, "protocol": 1, "room": "ZZZZZZ", "name": "x"}),
+            "room_not_found",
+        ),
+        (
+            json!({"type": "watch", "req": 4, "protocol": 1, "room": "ZZZZZZ"}),
+            "room_not_found",
+        ),
+        (
+            json!({"type": "resume", "req": 5, "protocol": 1, "token": "nope"}),
+            "bad_token",
+        ),
+        (
+            json!({"type": "create_room", "req": 6, "protocol": 1, "config": {"rounds": 0}}),
+            "invalid_config",
+        ),
     ];
     for (request, code) in cases {
         let answer = client.ask(request.clone()).await;
@@ -161,7 +191,9 @@ async fn opening_refusals_keep_the_connection_open() {
     // Still open, and still able to open.
     let (ack, _) = client.create_room().await;
     assert_eq!(ack["type"], "ack");
-    let again = client.ask(json!({"type": "watch", "req": 8, "protocol": 1, "room": ack["room"]})).await;
+    let again = client
+        .ask(json!({"type": "watch", "req": 8, "protocol": 1, "room": ack["room"]}))
+        .await;
     assert_eq!(again["code"], "already_joined");
 }
 
@@ -174,7 +206,9 @@ async fn spectators_only_watch_and_stale_play_requests_are_wrong_phase() {
         .ask(json!({"type": "watch", "protocol": 1, "room": code}))
         .await;
     spectator.recv().await;
-    let chat = spectator.ask(json!({"type": "chat", "req": 1, "text": "hi"})).await;
+    let chat = spectator
+        .ask(json!({"type": "chat", "req": 1, "text": "hi"}))
+        .await;
     assert_eq!(chat["code"], "forbidden");
     let start = spectator.ask(json!({"type": "start", "req": 2})).await;
     assert_eq!(start["code"], "forbidden");

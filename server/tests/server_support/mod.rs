@@ -129,11 +129,15 @@ impl Client {
                 .await
                 .expect("the close in time");
             match frame {
-                Some(Ok(Message::Text(text))) => seen.push(serde_json::from_str(text.as_str()).unwrap()),
+                Some(Ok(Message::Text(text))) => {
+                    seen.push(serde_json::from_str(text.as_str()).unwrap())
+                }
                 Some(Ok(Message::Close(Some(frame)))) => {
                     return (Closed::Code(u16::from(frame.code)), seen);
                 }
-                Some(Ok(Message::Close(None))) => return (Closed::Code(u16::from(CloseCode::Status)), seen),
+                Some(Ok(Message::Close(None))) => {
+                    return (Closed::Code(u16::from(CloseCode::Status)), seen);
+                }
                 Some(Ok(_)) => continue,
                 Some(Err(_)) | None => return (Closed::Abrupt, seen),
             }
@@ -142,7 +146,9 @@ impl Client {
 
     /// Creates a room; returns (ack, snapshot).
     pub async fn create_room(&mut self) -> (Value, Value) {
-        let ack = self.ask(json!({"type": "create_room", "req": 1, "protocol": 1})).await;
+        let ack = self
+            .ask(json!({"type": "create_room", "req": 1, "protocol": 1}))
+            .await;
         assert_eq!(ack["type"], "ack", "{ack}");
         let snapshot = self.recv().await;
         (ack, snapshot)
@@ -168,11 +174,33 @@ pub async fn room(server: &TestServer) -> (Client, String, String) {
     (facilitator, code, token)
 }
 
+/// A raw WebSocket upgrade request with `extra_headers`: the response status.
+pub async fn upgrade_status(addr: SocketAddr, extra_headers: &str) -> u16 {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = TcpStream::connect(addr).await.unwrap();
+    let request = format!(
+        "GET /ws HTTP/1.1\r\nHost: {addr}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\
+         Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n{extra_headers}\r\n"
+    );
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut head = vec![0; 1024];
+    let n = tokio::time::timeout(WAIT, stream.read(&mut head))
+        .await
+        .expect("a response in time")
+        .unwrap();
+    let text = String::from_utf8_lossy(&head[..n]).into_owned();
+    text.split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0)
+}
+
 /// Plain HTTP GET over a fresh TCP connection: (status, body).
 pub async fn http_get(addr: SocketAddr, path: &str, extra_headers: &str) -> (u16, String) {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let mut stream = TcpStream::connect(addr).await.unwrap();
-    let request = format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n{extra_headers}\r\n");
+    let request =
+        format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n{extra_headers}\r\n");
     stream.write_all(request.as_bytes()).await.unwrap();
     let mut response = Vec::new();
     tokio::time::timeout(WAIT, stream.read_to_end(&mut response))
@@ -185,6 +213,9 @@ pub async fn http_get(addr: SocketAddr, path: &str, extra_headers: &str) -> (u16
         .nth(1)
         .and_then(|s| s.parse().ok())
         .unwrap_or(0);
-    let body = text.split_once("\r\n\r\n").map(|(_, b)| b.to_owned()).unwrap_or_default();
+    let body = text
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_owned())
+        .unwrap_or_default();
     (status, body)
 }
