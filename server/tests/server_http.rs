@@ -59,7 +59,10 @@ async fn a_hostile_client_does_not_disturb_another_room() {
     let mut player = server.client().await;
     let (joined, _) = player.join(&code, "Jang").await;
     let event = facilitator.recv().await;
-    assert_eq!(event["seq"], 1, "nothing of the other room arrived: {event}");
+    assert_eq!(
+        event["seq"], 1,
+        "nothing of the other room arrived: {event}"
+    );
     assert_eq!(event["event"]["player"]["id"], joined["player_id"]);
     let pong = facilitator.ask(json!({"type": "ping", "req": 3})).await;
     assert_eq!(pong["type"], "pong");

@@ -147,3 +147,6 @@ pub(crate) fn spawn(
     let room = task::Room::new(registry, code, config, facilitator_token);
     (handle, room.run(inbox))
 }
+
+#[cfg(test)]
+mod tests;
