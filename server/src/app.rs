@@ -1,0 +1,170 @@
+//! The HTTP surface on one port — `/ws`, `/healthz`, `/metrics` — and the
+//! server's life: serve until told to stop, then close every socket with
+//! 1001 and let the rooms finish.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::ws::WebSocketUpgrade;
+use axum::extract::{ConnectInfo, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use metrics_exporter_prometheus::PrometheusHandle;
+use tokio::net::TcpListener;
+use tokio::sync::{mpsc, watch};
+
+use crate::config::ServerConfig;
+use crate::journal::{Journal, NoJournal};
+use crate::registry::Registry;
+use crate::{connection, metrics};
+
+/// WebSocket buffers, tuned down from the library's defaults (128 KiB read
+/// buffer) so that an idle connection costs a few KiB: see docs/OPERATIONS.md.
+const READ_BUFFER: usize = 4 * 1024;
+const WRITE_BUFFER: usize = 0;
+/// The most a slow client may leave unsent in the library's own buffer
+/// before writes fail; our bounded queue is the real limit.
+const MAX_WRITE_BUFFER: usize = 256 * 1024;
+
+/// What every handler shares.
+#[derive(Clone)]
+struct AppState {
+    registry: Arc<Registry>,
+    shutdown: watch::Receiver<bool>,
+    /// Each connection holds a clone; shutdown waits until all are dropped.
+    alive: mpsc::Sender<()>,
+    metrics: Option<PrometheusHandle>,
+}
+
+/// Serves on `listener` until `shutdown` completes, without a durable store.
+pub async fn run(
+    listener: TcpListener,
+    config: ServerConfig,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
+    run_with(listener, config, Arc::new(NoJournal), shutdown).await
+}
+
+/// Serves on `listener` until `shutdown` completes, writing every applied
+/// change to `journal` before acknowledging it.
+pub async fn run_with(
+    listener: TcpListener,
+    config: ServerConfig,
+    journal: Arc<dyn Journal>,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
+    let grace = config.shutdown_grace;
+    let registry = Registry::new(config, journal);
+    let (stop_tx, stop_rx) = watch::channel(false);
+    let (alive, mut all_gone) = mpsc::channel::<()>(1);
+    let metrics = metrics::install();
+    let upkeep = metrics.clone().map(|handle| {
+        tokio::spawn(async move {
+            let mut every = tokio::time::interval(Duration::from_secs(5));
+            loop {
+                every.tick().await;
+                handle.run_upkeep();
+            }
+        })
+    });
+    let state = AppState {
+        registry: Arc::clone(&registry),
+        shutdown: stop_rx,
+        alive,
+        metrics,
+    };
+    let app = Router::new()
+        .route("/ws", get(ws))
+        .route("/healthz", get(healthz))
+        .route("/metrics", get(prometheus))
+        .with_state(state);
+    let signal = async move {
+        shutdown.await;
+        tracing::info!("shutting down: closing connections");
+        // Ignored: nobody listening means no connection is left to tell.
+        let _ = stop_tx.send(true);
+    };
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(signal)
+    .await?;
+    // axum's graceful shutdown does not end upgraded WebSockets (axum #3003):
+    // each connection saw the signal and closes with 1001; wait for them.
+    if tokio::time::timeout(grace, all_gone.recv()).await.is_err() {
+        tracing::warn!(
+            left = registry.connection_count(),
+            "connections did not close in time"
+        );
+    }
+    registry.shut_down_rooms(grace).await;
+    if let Some(upkeep) = upkeep {
+        upkeep.abort();
+    }
+    tracing::info!("stopped");
+    Ok(())
+}
+
+async fn ws(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    upgrade: WebSocketUpgrade,
+) -> Response {
+    let registry = state.registry;
+    // Cross-site WebSocket hijacking: a browser always sends Origin; other
+    // clients (CLI, bots) send none and are let through (PROTOCOL.md "Rooms and origins").
+    if !registry.config.allowed_origins.is_empty()
+        && let Some(origin) = headers.get(header::ORIGIN)
+        && !origin
+            .to_str()
+            .is_ok_and(|origin| registry.config.origin_allowed(origin))
+    {
+        tracing::debug!(%peer, "refused an origin");
+        return (StatusCode::FORBIDDEN, "origin not allowed").into_response();
+    }
+    if *state.shutdown.borrow() {
+        return (StatusCode::SERVICE_UNAVAILABLE, "shutting down").into_response();
+    }
+    let max = allssam_protocol::MAX_MESSAGE_BYTES;
+    let alive = state.alive;
+    let shutdown = state.shutdown;
+    upgrade
+        .read_buffer_size(READ_BUFFER)
+        .write_buffer_size(WRITE_BUFFER)
+        .max_write_buffer_size(MAX_WRITE_BUFFER)
+        .max_frame_size(max)
+        .max_message_size(max)
+        .on_upgrade(move |socket| async move {
+            let slot = registry.connection_opened();
+            tracing::debug!(%peer, conn = slot.as_ref().map(|s| s.id), "upgraded");
+            connection::serve(socket, registry, slot, shutdown).await;
+            drop(alive);
+        })
+}
+
+async fn healthz() -> &'static str {
+    "ok\n"
+}
+
+async fn prometheus(State(state): State<AppState>) -> Response {
+    match state.metrics {
+        Some(handle) => {
+            handle.run_upkeep();
+            (
+                [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
+                handle.render(),
+            )
+                .into_response()
+        }
+        None => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            "another metrics recorder is installed in this process",
+        )
+            .into_response(),
+    }
+}

@@ -1,0 +1,88 @@
+//! What the server counts, under one name each, and the Prometheus exporter.
+//!
+//! The recorder is process-wide (the `metrics` facade has one global
+//! recorder), so several servers in one test process share it.
+
+use std::sync::OnceLock;
+use std::time::Duration;
+
+use allssam_protocol::{ErrorCode, Phase};
+use metrics::{counter, gauge, histogram};
+use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
+
+/// Open WebSocket connections.
+pub const CONNECTIONS_OPEN: &str = "allssam_connections_open";
+/// Rooms, labelled by `phase`.
+pub const ROOMS: &str = "allssam_rooms";
+/// Text frames received from clients.
+pub const MESSAGES_IN: &str = "allssam_messages_in_total";
+/// Text frames sent to clients.
+pub const MESSAGES_OUT: &str = "allssam_messages_out_total";
+/// Requests refused, labelled by `code`.
+pub const REFUSALS: &str = "allssam_refusals_total";
+/// Seconds from a request's arrival to its answer being queued.
+pub const ACK_LATENCY: &str = "allssam_request_ack_seconds";
+
+static HANDLE: OnceLock<Option<PrometheusHandle>> = OnceLock::new();
+
+/// Installs the recorder once per process; `None` if another recorder was
+/// installed first (then `/metrics` says so).
+pub fn install() -> Option<PrometheusHandle> {
+    HANDLE
+        .get_or_init(|| {
+            let buckets = [
+                0.000_1, 0.000_25, 0.000_5, 0.001, 0.002_5, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25,
+                0.5, 1.0,
+            ];
+            let builder = PrometheusBuilder::new()
+                .set_buckets_for_metric(Matcher::Full(ACK_LATENCY.into()), &buckets)
+                .ok()?;
+            let handle = builder.install_recorder().ok()?;
+            describe();
+            Some(handle)
+        })
+        .clone()
+}
+
+fn describe() {
+    metrics::describe_gauge!(CONNECTIONS_OPEN, "Open WebSocket connections");
+    metrics::describe_gauge!(ROOMS, "Rooms by phase");
+    metrics::describe_counter!(MESSAGES_IN, "Text frames received from clients");
+    metrics::describe_counter!(MESSAGES_OUT, "Text frames sent to clients");
+    metrics::describe_counter!(REFUSALS, "Requests refused, by error code");
+    metrics::describe_histogram!(
+        ACK_LATENCY,
+        metrics::Unit::Seconds,
+        "From a request's arrival to its answer being queued"
+    );
+}
+
+/// A connection opened (`+1`) or closed (`-1`).
+pub fn connections(delta: f64) {
+    gauge!(CONNECTIONS_OPEN).increment(delta);
+}
+
+/// A room entered (`+1`) or left (`-1`) `phase`.
+pub fn rooms(phase: Phase, delta: f64) {
+    gauge!(ROOMS, "phase" => phase.as_str()).increment(delta);
+}
+
+/// A text frame arrived.
+pub fn message_in() {
+    counter!(MESSAGES_IN).increment(1);
+}
+
+/// A text frame was written to a client.
+pub fn message_out() {
+    counter!(MESSAGES_OUT).increment(1);
+}
+
+/// A request was refused with `code`.
+pub fn refusal(code: ErrorCode) {
+    counter!(REFUSALS, "code" => code.as_str()).increment(1);
+}
+
+/// A request was answered `elapsed` after it arrived.
+pub fn ack_latency(elapsed: Duration) {
+    histogram!(ACK_LATENCY).record(elapsed.as_secs_f64());
+}

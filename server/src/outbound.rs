@@ -1,0 +1,167 @@
+//! The way out to one client: a bounded queue, a close signal that jumps the
+//! queue, and the writer task that drains both into the socket and pings.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::extract::ws::{CloseFrame, Message, WebSocket};
+use futures_util::SinkExt;
+use futures_util::stream::SplitSink;
+use tokio::sync::{mpsc, watch};
+use tokio::time::{Instant, MissedTickBehavior, interval_at, timeout};
+
+use crate::metrics;
+
+/// Why and how a connection is closed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CloseReq {
+    /// The WebSocket close code (see PROTOCOL.md "Closing").
+    pub code: u16,
+    /// A short reason for people.
+    pub reason: &'static str,
+}
+
+impl CloseReq {
+    /// A close with `code` and `reason`.
+    pub const fn new(code: u16, reason: &'static str) -> Self {
+        CloseReq { code, reason }
+    }
+}
+
+/// One item of a connection's outbound queue.
+#[derive(Debug)]
+pub enum Out {
+    /// A JSON text frame.
+    Text(String),
+    /// Close after everything queued before it.
+    Close(CloseReq),
+}
+
+/// A cloneable handle on one connection's way out, held by its reader and
+/// by the room it is attached to. Never awaits: a full queue means the
+/// client is too slow, and it is disconnected (4004).
+#[derive(Clone, Debug)]
+pub struct ConnLink {
+    /// The connection's id (unique in this process).
+    pub id: u64,
+    queue: mpsc::Sender<Out>,
+    close: Arc<watch::Sender<Option<CloseReq>>>,
+}
+
+/// The receiving ends of a [`ConnLink`], for the writer and the reader.
+pub struct LinkEnds {
+    /// The queue the writer drains.
+    pub queue: mpsc::Receiver<Out>,
+    /// Set once when the connection is to be closed.
+    pub close: watch::Receiver<Option<CloseReq>>,
+}
+
+impl ConnLink {
+    /// A link whose queue holds at most `capacity` messages.
+    pub fn new(id: u64, capacity: usize) -> (ConnLink, LinkEnds) {
+        let (queue, queue_rx) = mpsc::channel(capacity.max(1));
+        let (close, close_rx) = watch::channel(None);
+        let link = ConnLink {
+            id,
+            queue,
+            close: Arc::new(close),
+        };
+        let ends = LinkEnds {
+            queue: queue_rx,
+            close: close_rx,
+        };
+        (link, ends)
+    }
+
+    /// Queues a text frame. `false` when the client is gone or too slow
+    /// (then it has been told to close with 4004): detach it.
+    pub fn push(&self, text: String) -> bool {
+        match self.queue.try_send(Out::Text(text)) {
+            Ok(()) => true,
+            Err(mpsc::error::TrySendError::Full(_)) => {
+                self.close(CloseReq::new(
+                    allssam_protocol::close::TOO_SLOW,
+                    "too slow to read",
+                ));
+                false
+            }
+            Err(mpsc::error::TrySendError::Closed(_)) => false,
+        }
+    }
+
+    /// Queues a close after what is already queued; if the queue is full,
+    /// closes at once instead.
+    pub fn close_after_queue(&self, req: CloseReq) {
+        if self.queue.try_send(Out::Close(req)).is_err() {
+            self.close(req);
+        }
+    }
+
+    /// Closes now, ahead of anything queued. The first reason given wins.
+    pub fn close(&self, req: CloseReq) {
+        self.close.send_if_modified(|current| {
+            if current.is_none() {
+                *current = Some(req);
+                true
+            } else {
+                false
+            }
+        });
+    }
+
+    /// Has a close been asked for?
+    pub fn is_closing(&self) -> bool {
+        self.close.borrow().is_some()
+    }
+}
+
+/// How long the writer tries to hand a close frame to a client before it
+/// drops the socket anyway.
+const CLOSE_GRACE: Duration = Duration::from_secs(1);
+
+/// Drains the queue into the socket, pings every `ping_every`, and ends
+/// with a close frame when asked.
+pub async fn write_loop(
+    mut sink: SplitSink<WebSocket, Message>,
+    mut ends: LinkEnds,
+    ping_every: Duration,
+) {
+    let mut ping = interval_at(Instant::now() + ping_every, ping_every);
+    ping.set_missed_tick_behavior(MissedTickBehavior::Delay);
+    let close = loop {
+        let message = tokio::select! {
+            biased;
+            _ = ends.close.changed() => break *ends.close.borrow(),
+            out = ends.queue.recv() => match out {
+                Some(Out::Text(text)) => Message::Text(text.into()),
+                Some(Out::Close(req)) => break Some(req),
+                None => break None,
+            },
+            _ = ping.tick() => Message::Ping(Default::default()),
+        };
+        let counted = matches!(message, Message::Text(_));
+        // A send to a client that does not read blocks; a close request
+        // must still get through, so the two race.
+        tokio::select! {
+            biased;
+            _ = ends.close.changed() => break *ends.close.borrow(),
+            sent = sink.send(message) => {
+                if sent.is_err() {
+                    return;
+                }
+                if counted {
+                    metrics::message_out();
+                }
+            }
+        }
+    };
+    if let Some(req) = close {
+        let frame = CloseFrame {
+            code: req.code,
+            reason: req.reason.into(),
+        };
+        // Ignored: the client may already be gone, and the socket is dropped next.
+        let _ = timeout(CLOSE_GRACE, sink.send(Message::Close(Some(frame)))).await;
+    }
+    let _ = timeout(CLOSE_GRACE, sink.close()).await;
+}

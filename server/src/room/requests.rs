@@ -1,0 +1,441 @@
+//! What a room does with each opening and each request: checks, the engine,
+//! the journal, the answer, then the events.
+
+use allssam_protocol::{
+    AckResult, ClientMessage, ErrorCode, PlayerId, Request, ServerMessage, close,
+};
+
+use super::task::{Attached, Room};
+use super::{Opening, Outcome};
+use crate::game::{Actor, Command, Refusal, Viewer};
+use crate::journal::{Action, Seat};
+use crate::outbound::{CloseReq, ConnLink};
+use crate::registry::new_token;
+
+impl Room {
+    /// Attaches a connection by one of the four openings; the answer (and a
+    /// snapshot) is queued to it.
+    pub(super) async fn open(
+        &mut self,
+        opening: Opening,
+        req: Option<u64>,
+        conn: ConnLink,
+    ) -> Result<Viewer, ErrorCode> {
+        let id = conn.id;
+        let opened = match opening {
+            Opening::Create { token } => self.open_create(req, token).await,
+            Opening::Join { name } => self.open_join(req, name).await,
+            Opening::Resume { token } => self.open_resume(req, &token).await,
+            Opening::Watch => Ok((Viewer::Spectator, None, self.opening_ack())),
+        };
+        match opened {
+            Ok((viewer, seat, ack)) => {
+                if let Some(seat) = seat {
+                    if let Some(older) = self.holders.insert(seat, id)
+                        && let Some(old) = self.conns.remove(&older)
+                    {
+                        old.link.close(CloseReq::new(
+                            close::REPLACED,
+                            "replaced by a newer connection",
+                        ));
+                    }
+                    self.memory.entry(seat).or_default().saw(req);
+                }
+                let attached = Attached {
+                    link: conn,
+                    viewer,
+                    seat,
+                    seq: 0,
+                };
+                self.conns.insert(id, attached);
+                let answer = ServerMessage::Ack { req, result: ack };
+                if let (Some(seat), Some(req)) = (seat, req) {
+                    self.memory
+                        .entry(seat)
+                        .or_default()
+                        .remember(req, answer.clone());
+                }
+                self.send(id, &answer);
+                self.send_snapshot(id);
+                Ok(viewer)
+            }
+            Err(refusal) => {
+                let code = refusal.code;
+                if let Ok(text) = serde_json::to_string(&refusal_answer(req, refusal)) {
+                    // Not attached: a full queue here is noticed by the reader.
+                    let _ = conn.push(text);
+                }
+                Err(code)
+            }
+        }
+    }
+
+    async fn open_create(
+        &mut self,
+        req: Option<u64>,
+        token: String,
+    ) -> Result<(Viewer, Option<Seat>, AckResult), Refusal> {
+        if self.tokens.get(&token) != Some(&Seat::Facilitator)
+            || self.memory.contains_key(&Seat::Facilitator)
+        {
+            return Err(Refusal::new(
+                ErrorCode::BadToken,
+                "not this room's new facilitator",
+            ));
+        }
+        let ack = AckResult {
+            facilitator_token: Some(token),
+            ..self.opening_ack()
+        };
+        let now_ms = self.registry.clock.now_ms();
+        let config = self.created_with.clone();
+        let mut record = self.record(
+            Actor::Facilitator,
+            Some(Seat::Facilitator),
+            Action::CreateRoom { config },
+            req,
+        );
+        record.answer = ack.clone();
+        self.commit(record, now_ms).await;
+        Ok((Viewer::Facilitator, Some(Seat::Facilitator), ack))
+    }
+
+    async fn open_join(
+        &mut self,
+        req: Option<u64>,
+        name: String,
+    ) -> Result<(Viewer, Option<Seat>, AckResult), Refusal> {
+        let player = PlayerId(uuid::Uuid::new_v4());
+        let now_ms = self.registry.clock.now_ms();
+        let command = Command::Join { player, name };
+        let applied = self.game.apply(Actor::System, command.clone(), now_ms)?;
+        let token = new_token();
+        let ack = AckResult {
+            player_id: Some(player),
+            token: Some(token.clone()),
+            ..self.opening_ack()
+        };
+        let seat = Seat::Player(player);
+        let mut record = self.record(Actor::System, Some(seat), Action::Game { command }, req);
+        record.answer = ack.clone();
+        self.commit(record, now_ms).await;
+        self.registry.add_token(token.clone(), &self.code, seat);
+        self.tokens.insert(token, seat);
+        // The joiner is not attached yet: its snapshot will hold these.
+        self.fan_out(&applied.events);
+        if let Ok(applied) = self.apply_system(Command::Connect { player }).await {
+            self.fan_out(&applied.events);
+        }
+        Ok((Viewer::Player(player), Some(seat), ack))
+    }
+
+    async fn open_resume(
+        &mut self,
+        req: Option<u64>,
+        token: &str,
+    ) -> Result<(Viewer, Option<Seat>, AckResult), Refusal> {
+        let bad = || Refusal::new(ErrorCode::BadToken, "that token opens nothing here");
+        let seat = *self.tokens.get(token).ok_or_else(bad)?;
+        let mut ack = self.opening_ack();
+        ack.last_req = Some(
+            self.memory
+                .get(&seat)
+                .map_or(0, |m| m.last_req())
+                .max(req.unwrap_or(0)),
+        );
+        let viewer = match seat {
+            Seat::Facilitator => Viewer::Facilitator,
+            Seat::Player(player) => {
+                if !self.game.has_player(player) {
+                    return Err(bad());
+                }
+                ack.player_id = Some(player);
+                if !self.holders.contains_key(&seat)
+                    && let Ok(applied) = self.apply_system(Command::Connect { player }).await
+                {
+                    self.fan_out(&applied.events);
+                }
+                Viewer::Player(player)
+            }
+        };
+        Ok((viewer, Some(seat), ack))
+    }
+
+    /// Handles one request of an attached connection.
+    pub(super) async fn request(&mut self, conn: u64, request: Request) -> Outcome {
+        let Some(attached) = self.conns.get(&conn) else {
+            return Outcome::Refused(ErrorCode::NotJoined);
+        };
+        let (viewer, seat) = (attached.viewer, attached.seat);
+        let req = request.req;
+        let remembers = request.body.changes_state();
+        if let Some(seat) = seat {
+            let memory = self.memory.entry(seat).or_default();
+            if request.retry
+                && let Some(answer) = req.and_then(|r| memory.recall(r)).cloned()
+            {
+                self.send(conn, &answer);
+                return Outcome::Done;
+            }
+            memory.saw(req);
+        }
+        let (answer, events, after) = match self.decide(conn, viewer, seat, &request).await {
+            Ok(done) => done,
+            Err(refusal) => {
+                tracing::debug!(room = %self.code, code = %refusal.code, "refused");
+                (refusal_answer(req, refusal), Vec::new(), After::Nothing)
+            }
+        };
+        let outcome = match &answer {
+            ServerMessage::Error(e) => Outcome::Refused(e.code),
+            _ => Outcome::Done,
+        };
+        if remembers && let (Some(seat), Some(req)) = (seat, req) {
+            self.memory
+                .entry(seat)
+                .or_default()
+                .remember(req, answer.clone());
+        }
+        self.send(conn, &answer);
+        self.fan_out(&events);
+        self.after(conn, after);
+        outcome
+    }
+
+    /// Checks and applies one request; the answer, the events, and what
+    /// must happen to connections once they are sent.
+    async fn decide(
+        &mut self,
+        conn: u64,
+        viewer: Viewer,
+        seat: Option<Seat>,
+        request: &Request,
+    ) -> Result<(ServerMessage, Vec<crate::game::Emitted>, After), Refusal> {
+        let req = request.req;
+        let ack = |result: AckResult| ServerMessage::Ack { req, result };
+        let body = &request.body;
+        if body.is_play() {
+            let wrong_round = request.round.is_some_and(|r| r != self.game.round());
+            let wrong_phase = request.phase.is_some_and(|p| p != self.game.phase());
+            if wrong_round || wrong_phase {
+                return Err(Refusal::new(
+                    ErrorCode::WrongPhase,
+                    "the room has moved on to another round or phase",
+                ));
+            }
+        }
+        match body {
+            ClientMessage::Ping => {
+                return Ok((ServerMessage::Pong { req }, vec![], After::Nothing));
+            }
+            ClientMessage::Sync => return Ok((ack(AckResult::default()), vec![], After::Snapshot)),
+            _ if body.is_opening() => {
+                return Err(Refusal::new(
+                    ErrorCode::AlreadyJoined,
+                    "this connection is already open",
+                ));
+            }
+            _ => {}
+        }
+        let actor = match viewer {
+            Viewer::Facilitator => Actor::Facilitator,
+            Viewer::Player(id) => Actor::Player(id),
+            Viewer::Spectator => {
+                return Err(Refusal::new(ErrorCode::Forbidden, "spectators only watch"));
+            }
+        };
+        if facilitator_only(body) && actor != Actor::Facilitator {
+            return Err(Refusal::new(
+                ErrorCode::NotFacilitator,
+                "only the facilitator may do this",
+            ));
+        }
+        if let ClientMessage::SeatToken { player } = body {
+            return self
+                .seat_token(req, *player)
+                .await
+                .map(|r| (ack(r), vec![], After::Nothing));
+        }
+        let command =
+            to_command(body).ok_or_else(|| Refusal::new(ErrorCode::Internal, "not a command"))?;
+        let now_ms = self.registry.clock.now_ms();
+        let applied = self.game.apply(actor, command.clone(), now_ms)?;
+        let result = AckResult {
+            offer: applied.offer,
+            case: applied.case,
+            ..AckResult::default()
+        };
+        let after = match &command {
+            Command::Kick { player } => After::Kicked(*player),
+            Command::Leave => After::Left(conn),
+            _ => After::Nothing,
+        };
+        let mut record = self.record(actor, seat, Action::Game { command }, req);
+        record.answer = result.clone();
+        self.commit(record, now_ms).await;
+        Ok((ack(result), applied.events, after))
+    }
+
+    async fn seat_token(
+        &mut self,
+        req: Option<u64>,
+        player: PlayerId,
+    ) -> Result<AckResult, Refusal> {
+        if !self.game.has_player(player) {
+            return Err(Refusal::new(
+                ErrorCode::InvalidTarget,
+                "no such player in this room",
+            ));
+        }
+        let token = new_token();
+        let result = AckResult {
+            token: Some(token.clone()),
+            ..AckResult::default()
+        };
+        let now_ms = self.registry.clock.now_ms();
+        let mut record = self.record(
+            Actor::Facilitator,
+            Some(Seat::Facilitator),
+            Action::SeatToken { player },
+            req,
+        );
+        record.answer = result.clone();
+        self.commit(record, now_ms).await;
+        let seat = Seat::Player(player);
+        self.registry.add_token(token.clone(), &self.code, seat);
+        self.tokens.insert(token, seat);
+        Ok(result)
+    }
+
+    /// What a request does to connections once its answer and events are queued.
+    fn after(&mut self, conn: u64, after: After) {
+        match after {
+            After::Nothing => {}
+            After::Snapshot => self.send_snapshot(conn),
+            After::Kicked(player) => {
+                self.revoke_seat(Seat::Player(player));
+                if let Some(holder) = self.holders.remove(&Seat::Player(player))
+                    && let Some(kicked) = self.conns.remove(&holder)
+                {
+                    kicked
+                        .link
+                        .close(CloseReq::new(close::KICKED, "kicked by the facilitator"));
+                }
+            }
+            After::Left(conn) => {
+                if let Some(Attached {
+                    seat: Some(seat),
+                    link,
+                    ..
+                }) = self.conns.remove(&conn)
+                {
+                    self.revoke_seat(seat);
+                    self.holders.remove(&seat);
+                    link.close_after_queue(CloseReq::new(1000, "left the room"));
+                }
+            }
+        }
+    }
+
+    /// Every token of `seat` stops working (RULES.md: a kicked or departed seat).
+    fn revoke_seat(&mut self, seat: Seat) {
+        let registry = &self.registry;
+        self.tokens.retain(|token, s| {
+            let keep = *s != seat;
+            if !keep {
+                registry.revoke_token(token);
+            }
+            keep
+        });
+    }
+}
+
+/// What must happen to connections after a request's events.
+enum After {
+    Nothing,
+    Snapshot,
+    Kicked(PlayerId),
+    Left(u64),
+}
+
+/// The `error` answer for a refusal.
+pub(crate) fn refusal_answer(req: Option<u64>, refusal: Refusal) -> ServerMessage {
+    match refusal.field {
+        Some(field) => ServerMessage::error_with(
+            req,
+            refusal.code,
+            refusal.message,
+            allssam_protocol::ErrorDetail {
+                field: Some(field),
+                ..Default::default()
+            },
+        ),
+        None => ServerMessage::error(req, refusal.code, refusal.message),
+    }
+}
+
+/// Requests only the facilitator may make (PROTOCOL.md "Playing").
+fn facilitator_only(body: &ClientMessage) -> bool {
+    matches!(
+        body,
+        ClientMessage::Configure { .. }
+            | ClientMessage::Assign { .. }
+            | ClientMessage::Start
+            | ClientMessage::Pause
+            | ClientMessage::Unpause
+            | ClientMessage::Advance
+            | ClientMessage::Kick { .. }
+            | ClientMessage::End
+            | ClientMessage::SeatToken { .. }
+    )
+}
+
+/// The engine command for a play or facilitator request.
+fn to_command(body: &ClientMessage) -> Option<Command> {
+    Some(match body.clone() {
+        ClientMessage::Chat { text, to } => Command::Chat { text, to },
+        ClientMessage::Offer {
+            to,
+            kind,
+            amount,
+            favor,
+        } => Command::Offer {
+            to,
+            kind,
+            amount,
+            favor,
+        },
+        ClientMessage::Respond { offer, accept } => Command::Respond { offer, accept },
+        ClientMessage::Withdraw { offer } => Command::Withdraw { offer },
+        ClientMessage::Share { infraction, to } => Command::Share { infraction, to },
+        ClientMessage::Order => Command::Order,
+        ClientMessage::Accuse {
+            target,
+            charge,
+            evidence,
+        } => Command::Accuse {
+            target,
+            charge,
+            evidence,
+        },
+        ClientMessage::WithdrawCase { case } => Command::WithdrawCase { case },
+        ClientMessage::Rule { case, verdict } => Command::Rule { case, verdict },
+        ClientMessage::Ready => Command::Ready,
+        ClientMessage::Leave => Command::Leave,
+        ClientMessage::Configure { config } => Command::Configure { config },
+        ClientMessage::Assign { player, role } => Command::Assign { player, role },
+        ClientMessage::Start => Command::Start,
+        ClientMessage::Pause => Command::Pause,
+        ClientMessage::Unpause => Command::Unpause,
+        ClientMessage::Advance => Command::Advance,
+        ClientMessage::Kick { player } => Command::Kick { player },
+        ClientMessage::End => Command::End,
+        ClientMessage::CreateRoom { .. }
+        | ClientMessage::Join { .. }
+        | ClientMessage::Resume { .. }
+        | ClientMessage::Watch { .. }
+        | ClientMessage::Sync
+        | ClientMessage::Ping
+        | ClientMessage::SeatToken { .. } => return None,
+    })
+}
