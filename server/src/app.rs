@@ -23,11 +23,12 @@ use crate::{connection, metrics};
 
 /// WebSocket buffers, tuned down from the library's defaults (128 KiB read
 /// buffer) so that an idle connection costs a few KiB: see docs/OPERATIONS.md.
-const READ_BUFFER: usize = 4 * 1024;
-const WRITE_BUFFER: usize = 0;
+pub const READ_BUFFER: usize = 4 * 1024;
+/// No write buffering beyond the frame being written: our queue batches.
+pub const WRITE_BUFFER: usize = 0;
 /// The most a slow client may leave unsent in the library's own buffer
 /// before writes fail; our bounded queue is the real limit.
-const MAX_WRITE_BUFFER: usize = 256 * 1024;
+pub const MAX_WRITE_BUFFER: usize = 256 * 1024;
 
 /// What every handler shares.
 #[derive(Clone)]
