@@ -30,6 +30,11 @@ mod verdicts;
 mod view;
 mod visibility;
 
+#[cfg(test)]
+pub(crate) mod testkit;
+#[cfg(test)]
+mod tests_offers;
+
 
 pub use api::{Actor, Applied, Audience, Command, Emitted, PlayerSet, Refusal, Viewer};
 pub use state::Game;

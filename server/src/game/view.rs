@@ -2,7 +2,7 @@
 //! view"), asking the visibility module what each viewer may know.
 
 use allssam_protocol::{
-    CHAT_HISTORY, ChatLine, LeaseInfo, Phase, PlayerInfo, Rumor, Speaker, TieInfo, View, You,
+    CHAT_HISTORY, ChatLine, LeaseInfo, Phase, PlayerInfo, Rumor, TieInfo, View, You,
 };
 
 use super::Viewer;
@@ -11,7 +11,7 @@ use super::state::{Game, Lease};
 impl Game {
     /// The room as `viewer` may see it at time `now` (epoch ms).
     pub fn view_for(&self, viewer: Viewer, now: u64) -> View {
-        let fac = viewer == Viewer::Facilitator;
+        let fac = self.sees_everything(viewer);
         let me = match viewer {
             Viewer::Player(id) => self.player(id).map(|p| p.id),
             _ => None,
@@ -19,7 +19,7 @@ impl Game {
         let lease_info = |l: &Lease| LeaseInfo {
             donju: l.donju,
             manager: l.manager,
-            rent: (fac || me == Some(l.donju) || me == Some(l.manager)).then_some(l.rent),
+            rent: self.sees_rent(viewer, l).then_some(l.rent),
         };
         let ended = self.phase == Phase::Ended;
         View {
@@ -62,7 +62,7 @@ impl Game {
             offers: self
                 .offers
                 .values()
-                .filter(|o| fac || me == Some(o.from) || me == Some(o.to))
+                .filter(|o| self.sees_offer(viewer, o))
                 .map(|o| o.info())
                 .collect(),
             ties: self
@@ -108,11 +108,7 @@ impl Game {
             .chat
             .iter()
             .rev()
-            .filter(|c| match (viewer, c.to) {
-                (_, None) | (Viewer::Facilitator, _) => true,
-                (Viewer::Spectator, Some(_)) => false,
-                (Viewer::Player(id), Some(to)) => to == id || c.from == Speaker::Player(id),
-            })
+            .filter(|c| self.sees_chat(viewer, c))
             .take(CHAT_HISTORY)
             .map(|c| ChatLine {
                 from: c.from,

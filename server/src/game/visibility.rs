@@ -4,10 +4,10 @@
 
 use allssam_protocol::{
     BalanceReason, CaseInfo, Event, InfractionInfo, MarketReport, Phase, PlayerId, RoomConfig,
-    Verdict,
+    Speaker, Verdict,
 };
 
-use super::state::{Case, Game, Infraction, Lease, Offer};
+use super::state::{Case, ChatEntry, Game, Infraction, Lease, Offer};
 use super::{Audience, Emitted, PlayerSet, Viewer};
 
 /// The events a command produces, in order.
@@ -37,6 +37,40 @@ fn public_but(except: Vec<PlayerId>) -> Audience {
 }
 
 impl Game {
+    /// Open offers: their two parties and the facilitator (RULES.md §5).
+    pub(super) fn sees_offer(&self, viewer: Viewer, offer: &Offer) -> bool {
+        match viewer {
+            Viewer::Facilitator => true,
+            Viewer::Spectator => false,
+            Viewer::Player(id) => id == offer.from || id == offer.to,
+        }
+    }
+
+    /// A lease's rent: its two parties and the facilitator.
+    pub(super) fn sees_rent(&self, viewer: Viewer, lease: &Lease) -> bool {
+        match viewer {
+            Viewer::Facilitator => true,
+            Viewer::Spectator => false,
+            Viewer::Player(id) => id == lease.donju || id == lease.manager,
+        }
+    }
+
+    /// Chat: public lines, and private ones to or from the viewer; the
+    /// facilitator reads all.
+    pub(super) fn sees_chat(&self, viewer: Viewer, line: &ChatEntry) -> bool {
+        match (viewer, line.to) {
+            (_, None) | (Viewer::Facilitator, _) => true,
+            (Viewer::Spectator, Some(_)) => false,
+            (Viewer::Player(id), Some(to)) => to == id || line.from == Speaker::Player(id),
+        }
+    }
+
+    /// Exact balances of others, all ties and the money totals: the
+    /// facilitator only (RULES.md §2, §3).
+    pub(super) fn sees_everything(&self, viewer: Viewer) -> bool {
+        viewer == Viewer::Facilitator
+    }
+
     /// Does `viewer` know infraction `inf`? (RULES.md §6: its parties, whom
     /// they shared it with, free secretaries for the factory's business.)
     pub(super) fn knows(&self, viewer: Viewer, inf: &Infraction) -> bool {
