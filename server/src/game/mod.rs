@@ -34,6 +34,8 @@ mod visibility;
 pub(crate) mod testkit;
 #[cfg(test)]
 mod tests_offers;
+#[cfg(test)]
+mod tests_phases;
 
 
 pub use api::{Actor, Applied, Audience, Command, Emitted, PlayerSet, Refusal, Viewer};
