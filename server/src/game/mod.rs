@@ -36,6 +36,8 @@ pub(crate) mod testkit;
 mod tests_offers;
 #[cfg(test)]
 mod tests_phases;
+#[cfg(test)]
+mod tests_cases;
 
 
 pub use api::{Actor, Applied, Audience, Command, Emitted, PlayerSet, Refusal, Viewer};
