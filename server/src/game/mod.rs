@@ -38,6 +38,8 @@ mod tests_offers;
 mod tests_phases;
 #[cfg(test)]
 mod tests_cases;
+#[cfg(test)]
+mod tests_scripted;
 
 
 pub use api::{Actor, Applied, Audience, Command, Emitted, PlayerSet, Refusal, Viewer};
