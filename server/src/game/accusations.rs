@@ -69,23 +69,33 @@ impl Game {
             return refuse(ErrorCode::Forbidden, "Only a cadre in post can accuse.");
         }
         if self.cases_this_round().any(|c| c.accuser == me) {
-            return refuse(ErrorCode::LimitReached, "You have filed your one accusation this round.");
+            return refuse(
+                ErrorCode::LimitReached,
+                "You have filed your one accusation this round.",
+            );
         }
         if target == me {
             return refuse(ErrorCode::InvalidTarget, "You cannot accuse yourself.");
         }
         let accused = self.seated(target, ErrorCode::InvalidTarget)?;
         if !accused.at_liberty() {
-            return refuse(ErrorCode::InvalidTarget, format!("{} is already in prison.", accused.name));
+            return refuse(
+                ErrorCode::InvalidTarget,
+                format!("{} is already in prison.", accused.name),
+            );
         }
         if !charge.takes_evidence() {
             if !evidence.is_empty() {
-                return refuse(ErrorCode::Inadmissible, format!("A charge of {charge} cites no evidence."));
+                return refuse(
+                    ErrorCode::Inadmissible,
+                    format!("A charge of {charge} cites no evidence."),
+                );
             }
             return match charge {
-                Charge::AntiSocialist if !accused.is_donju() => {
-                    refuse(ErrorCode::InvalidTarget, "Only a donju can be anti-socialist.")
-                }
+                Charge::AntiSocialist if !accused.is_donju() => refuse(
+                    ErrorCode::InvalidTarget,
+                    "Only a donju can be anti-socialist.",
+                ),
                 Charge::AntiSocialist
                     if accused.wealth_tier(self.config.conspicuous_percent)
                         != WealthTier::Conspicuous =>
@@ -96,9 +106,10 @@ impl Game {
                     )
                 }
                 Charge::AntiSocialist => Ok(()),
-                _ if !accused.is_cadre() => {
-                    refuse(ErrorCode::InvalidTarget, format!("A charge of {charge} is against a cadre."))
-                }
+                _ if !accused.is_cadre() => refuse(
+                    ErrorCode::InvalidTarget,
+                    format!("A charge of {charge} is against a cadre."),
+                ),
                 _ => Ok(()),
             };
         }
@@ -111,20 +122,32 @@ impl Game {
         let mut seen = BTreeSet::new();
         for id in evidence {
             let Some(inf) = self.infractions.get(id).filter(|i| i.knowers.contains(&me)) else {
-                return refuse(ErrorCode::UnknownInfraction, format!("You know no infraction {id}."));
+                return refuse(
+                    ErrorCode::UnknownInfraction,
+                    format!("You know no infraction {id}."),
+                );
             };
             let why = if !seen.insert(*id) {
                 Some(format!("infraction {id} is cited twice"))
             } else if inf.cited {
-                Some(format!("infraction {id} was already cited in an earlier case"))
+                Some(format!(
+                    "infraction {id} was already cited in an earlier case"
+                ))
             } else if !inf.parties.contains(&target) {
                 Some(format!("{} is no party of infraction {id}", accused.name))
             } else if inf.parties.contains(&me) {
-                Some(format!("you are a party of infraction {id} and would incriminate yourself"))
+                Some(format!(
+                    "you are a party of infraction {id} and would incriminate yourself"
+                ))
             } else if !charge.fits(inf.kind) {
-                Some(format!("infraction {id} is {} and does not fit {charge}", inf.kind))
+                Some(format!(
+                    "infraction {id} is {} and does not fit {charge}",
+                    inf.kind
+                ))
             } else if inf.kind == InfractionKind::Extortion && inf.parties[1] != target {
-                Some(format!("extortion {id} counts only against the cadre who demanded it"))
+                Some(format!(
+                    "extortion {id} counts only against the cadre who demanded it"
+                ))
             } else {
                 None
             };
@@ -155,13 +178,20 @@ impl Game {
         now: u64,
         out: &mut Out,
     ) -> Result<(), Refusal> {
-        let Some(i) = self.cases.iter().position(|c| c.id == id && c.accuser == me) else {
+        let Some(i) = self
+            .cases
+            .iter()
+            .position(|c| c.id == id && c.accuser == me)
+        else {
             return refuse(ErrorCode::UnknownCase, format!("You filed no case {id}."));
         };
         self.require_phase(Phase::Investigation, "withdraw a case", now)?;
         let case = &self.cases[i];
         if case.round != self.round || case.withdrawn {
-            return refuse(ErrorCode::WrongPhase, format!("Case {id} is no longer open."));
+            return refuse(
+                ErrorCode::WrongPhase,
+                format!("Case {id} is no longer open."),
+            );
         }
         self.cases[i].withdrawn = true;
         public(out, Event::CaseWithdrawn { case: id });

@@ -117,13 +117,27 @@ mod tests {
         assert_eq!(t.view(Viewer::Facilitator).infractions.len(), 2);
 
         // Sharing: the prosecutor learns it, with `from`.
-        let events = t.ok(Actor::Player(man), Command::Share { infraction: per_diem, to: pro });
+        let events = t.ok(
+            Actor::Player(man),
+            Command::Share {
+                infraction: per_diem,
+                to: pro,
+            },
+        );
         assert!(t.knows(pro, per_diem));
-        assert!(matches!(events[0].event, Event::InfractionLearned { from: Some(f), .. } if f == man));
+        assert!(
+            matches!(events[0].event, Event::InfractionLearned { from: Some(f), .. } if f == man)
+        );
         assert!(events[0].audience.players.contains(pro));
         assert!(!events[0].audience.players.contains(sec));
         // Sharing it again changes nothing.
-        let again = t.ok(Actor::Player(don), Command::Share { infraction: per_diem, to: pro });
+        let again = t.ok(
+            Actor::Player(don),
+            Command::Share {
+                infraction: per_diem,
+                to: pro,
+            },
+        );
         assert!(again.is_empty());
     }
 
@@ -135,15 +149,35 @@ mod tests {
         let inf = t.only_infraction_between(don, man);
         let rows: Vec<(Command, _, ErrorCode)> = vec![
             // Unknown to the sharer: its existence is not revealed.
-            (Command::Share { infraction: inf, to: pro }, sec, ErrorCode::UnknownInfraction),
             (
-                Command::Share { infraction: InfractionId(1), to: pro },
+                Command::Share {
+                    infraction: inf,
+                    to: pro,
+                },
+                sec,
+                ErrorCode::UnknownInfraction,
+            ),
+            (
+                Command::Share {
+                    infraction: InfractionId(1),
+                    to: pro,
+                },
                 man,
                 ErrorCode::UnknownInfraction,
             ),
-            (Command::Share { infraction: inf, to: man }, man, ErrorCode::InvalidTarget),
             (
-                Command::Share { infraction: inf, to: allssam_protocol::PlayerId(uuid::Uuid::nil()) },
+                Command::Share {
+                    infraction: inf,
+                    to: man,
+                },
+                man,
+                ErrorCode::InvalidTarget,
+            ),
+            (
+                Command::Share {
+                    infraction: inf,
+                    to: allssam_protocol::PlayerId(uuid::Uuid::nil()),
+                },
                 man,
                 ErrorCode::InvalidTarget,
             ),

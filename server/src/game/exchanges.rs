@@ -29,7 +29,12 @@ impl Game {
                 self.pay_escrowed(from, to, amount, out);
                 self.strengthen(from, to, self.gain(amount), out);
                 if in_law {
-                    self.record(InfractionKind::IllicitPerDiem, [from, to], Some(amount), out);
+                    self.record(
+                        InfractionKind::IllicitPerDiem,
+                        [from, to],
+                        Some(amount),
+                        out,
+                    );
                 }
             }
             OfferKind::Lease => {

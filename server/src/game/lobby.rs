@@ -2,8 +2,7 @@
 //! configuration, roles and the start of the game.
 
 use allssam_protocol::{
-    ConfigPatch, ErrorCode, Event, Phase, PlayerId, PlayerRef, Role, Status, WealthTier,
-    valid_name,
+    ConfigPatch, ErrorCode, Event, Phase, PlayerId, PlayerRef, Role, Status, WealthTier, valid_name,
 };
 use rand::SeedableRng;
 use rand::seq::SliceRandom;
@@ -169,7 +168,12 @@ impl Game {
     }
 
     /// The facilitator gives a player a role; it is kept at start.
-    pub(super) fn assign(&mut self, id: PlayerId, role: Role, out: &mut Out) -> Result<(), Refusal> {
+    pub(super) fn assign(
+        &mut self,
+        id: PlayerId,
+        role: Role,
+        out: &mut Out,
+    ) -> Result<(), Refusal> {
         self.in_lobby("assign roles")?;
         let Some(p) = self.player_mut(id) else {
             return refuse(ErrorCode::InvalidTarget, "There is no such player here.");
@@ -199,7 +203,12 @@ impl Game {
         }
         let mut rng = ChaCha8Rng::seed_from_u64(self.config.seed.unwrap_or(0));
         let roles = self.roles_at_start(&mut rng);
-        for needed in [Role::Secretary, Role::Manager, Role::Prosecutor, Role::Donju] {
+        for needed in [
+            Role::Secretary,
+            Role::Manager,
+            Role::Prosecutor,
+            Role::Donju,
+        ] {
             if !roles.contains(&needed) {
                 return refuse(
                     ErrorCode::CannotStart,

@@ -73,7 +73,11 @@ impl Game {
         let previous = self.round.saturating_sub(1);
         let c = &self.config;
         let mut pay = Vec::new();
-        for p in self.players.iter().filter(|p| p.is_donju() && p.at_liberty()) {
+        for p in self
+            .players
+            .iter()
+            .filter(|p| p.is_donju() && p.at_liberty())
+        {
             let base = if self.lease_of_donju(p.id).is_some() {
                 c.production_income
             } else {
@@ -93,11 +97,13 @@ impl Game {
                 .harassments
                 .iter()
                 .filter(|h| h.round == previous && h.to == p.id)
-                .filter(|h| self.player(h.from).is_some_and(|s| s.is_cadre() && s.status == Status::Free))
+                .filter(|h| {
+                    self.player(h.from)
+                        .is_some_and(|s| s.is_cadre() && s.status == Status::Free)
+                })
                 .count() as u64;
             let whole = base + bonus;
-            let cut = (u128::from(whole) * u128::from(c.harassment_percent) * u128::from(due)
-                / 100)
+            let cut = (u128::from(whole) * u128::from(c.harassment_percent) * u128::from(due) / 100)
                 .min(u128::from(whole)) as u64;
             pay.push((p.id, whole - cut, due, cut));
         }
@@ -137,7 +143,12 @@ impl Game {
             self.strengthen(lease.donju, lease.manager, 1, out);
             if !legal {
                 let parties = [lease.donju, lease.manager];
-                self.record(InfractionKind::IllegalLeaseIncome, parties, Some(lease.rent), out);
+                self.record(
+                    InfractionKind::IllegalLeaseIncome,
+                    parties,
+                    Some(lease.rent),
+                    out,
+                );
             }
             self.leases.push(lease);
         }
@@ -152,5 +163,4 @@ impl Game {
             p.balance += amount;
         }
     }
-
 }

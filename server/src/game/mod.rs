@@ -33,14 +33,13 @@ mod visibility;
 #[cfg(test)]
 pub(crate) mod testkit;
 #[cfg(test)]
+mod tests_cases;
+#[cfg(test)]
 mod tests_offers;
 #[cfg(test)]
 mod tests_phases;
 #[cfg(test)]
-mod tests_cases;
-#[cfg(test)]
 mod tests_scripted;
-
 
 pub use api::{Actor, Applied, Audience, Command, Emitted, PlayerSet, Refusal, Viewer};
 pub use state::Game;

@@ -20,10 +20,16 @@ impl Game {
     ) -> Result<(), Refusal> {
         let sender = self.seated(from, ErrorCode::Forbidden)?;
         if !sender.at_liberty() {
-            return refuse(ErrorCode::Forbidden, "A prisoner cannot make or take offers.");
+            return refuse(
+                ErrorCode::Forbidden,
+                "A prisoner cannot make or take offers.",
+            );
         }
         if to == from {
-            return refuse(ErrorCode::InvalidTarget, "You cannot make an offer to yourself.");
+            return refuse(
+                ErrorCode::InvalidTarget,
+                "You cannot make an offer to yourself.",
+            );
         }
         let target = self.seated(to, ErrorCode::InvalidTarget)?;
         if !target.at_liberty() {
@@ -33,10 +39,15 @@ impl Game {
             );
         }
         let late = matches!(self.phase, Phase::Investigation | Phase::Verdict);
-        if self.phase != Phase::Dealing && !(late && matches!(kind, OfferKind::Bribe | OfferKind::Demand)) {
+        if self.phase != Phase::Dealing
+            && !(late && matches!(kind, OfferKind::Bribe | OfferKind::Demand))
+        {
             return refuse(
                 ErrorCode::WrongPhase,
-                format!("A {kind} can be offered only in dealing, not in {}.", self.phase),
+                format!(
+                    "A {kind} can be offered only in dealing, not in {}.",
+                    self.phase
+                ),
             );
         }
         match kind {
@@ -61,7 +72,10 @@ impl Game {
             OfferKind::Demand if late => self.late_demand(sender, target),
             OfferKind::Demand => {
                 if !(sender.is_cadre() && sender.status == allssam_protocol::Status::Free) {
-                    return refuse(ErrorCode::Forbidden, "Only a cadre in post can make demands.");
+                    return refuse(
+                        ErrorCode::Forbidden,
+                        "Only a cadre in post can make demands.",
+                    );
                 }
                 if !target.is_donju() {
                     return refuse(ErrorCode::InvalidTarget, "In dealing, demands go to donju.");
@@ -87,7 +101,12 @@ impl Game {
         }
     }
 
-    fn donju_to_manager(&self, sender: &Player, target: &Player, what: &str) -> Result<(), Refusal> {
+    fn donju_to_manager(
+        &self,
+        sender: &Player,
+        target: &Player,
+        what: &str,
+    ) -> Result<(), Refusal> {
         if !sender.is_donju() {
             return refuse(ErrorCode::Forbidden, format!("{what} comes from a donju."));
         }
@@ -109,7 +128,10 @@ impl Game {
         favor: Option<Favor>,
     ) -> Result<(), Refusal> {
         if !sender.holds(Role::Manager) {
-            return refuse(ErrorCode::Forbidden, "Only a factory manager in post grants favors.");
+            return refuse(
+                ErrorCode::Forbidden,
+                "Only a factory manager in post grants favors.",
+            );
         }
         if !target.is_donju() {
             return refuse(ErrorCode::InvalidTarget, "Favors go to donju.");
@@ -126,12 +148,18 @@ impl Game {
                 .filter(|f| f.round == self.round && f.manager == sender.id)
         };
         if this_round().count() >= 2 {
-            return refuse(ErrorCode::LimitReached, "You have granted 2 favors this round.");
+            return refuse(
+                ErrorCode::LimitReached,
+                "You have granted 2 favors this round.",
+            );
         }
         if this_round().any(|f| f.donju == target.id && f.favor == favor) {
             return refuse(
                 ErrorCode::LimitReached,
-                format!("{} has had a {favor} favor from you this round.", target.name),
+                format!(
+                    "{} has had a {favor} favor from you this round.",
+                    target.name
+                ),
             );
         }
         Ok(())

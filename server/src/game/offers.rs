@@ -41,10 +41,17 @@ impl Game {
         }
         if kind == OfferKind::Demand && self.phase == Phase::Dealing {
             let round = self.round;
-            if self.demands.iter().any(|d| d.round == round && d.from == from && d.to == to) {
+            if self
+                .demands
+                .iter()
+                .any(|d| d.round == round && d.from == from && d.to == to)
+            {
                 return refuse(
                     ErrorCode::LimitReached,
-                    format!("You have made your one demand to {} this round.", self.name(to)),
+                    format!(
+                        "You have made your one demand to {} this round.",
+                        self.name(to)
+                    ),
                 );
             }
         }
@@ -54,7 +61,11 @@ impl Game {
             to,
             kind,
             amount,
-            favor: if kind == OfferKind::Favor { favor } else { None },
+            favor: if kind == OfferKind::Favor {
+                favor
+            } else {
+                None
+            },
             round: self.round,
             phase: self.phase,
         };
@@ -70,7 +81,11 @@ impl Game {
         let id = OfferId(self.fresh_id());
         let offer = Offer { id, ..offer };
         if kind == OfferKind::Demand && self.phase == Phase::Dealing {
-            self.demands.push(Sent { round: self.round, from, to });
+            self.demands.push(Sent {
+                round: self.round,
+                from,
+                to,
+            });
         }
         self.ev_offer(out, &offer, |o| Event::OfferMade { offer: o.info() });
         if escrow > 0 {
@@ -92,14 +107,21 @@ impl Game {
         favor: Option<Favor>,
     ) -> Result<Option<u64>, Refusal> {
         if favor.is_some() && kind != OfferKind::Favor {
-            return refuse(ErrorCode::InvalidAmount, "Only a favor offer names a favor.");
+            return refuse(
+                ErrorCode::InvalidAmount,
+                "Only a favor offer names a favor.",
+            );
         }
         match (kind, amount) {
             (OfferKind::Favor | OfferKind::Pact, None) => Ok(None),
-            (OfferKind::Favor | OfferKind::Pact, Some(_)) => {
-                refuse(ErrorCode::InvalidAmount, format!("A {kind} carries no money."))
-            }
-            (_, None) => refuse(ErrorCode::InvalidAmount, format!("A {kind} needs an amount.")),
+            (OfferKind::Favor | OfferKind::Pact, Some(_)) => refuse(
+                ErrorCode::InvalidAmount,
+                format!("A {kind} carries no money."),
+            ),
+            (_, None) => refuse(
+                ErrorCode::InvalidAmount,
+                format!("A {kind} needs an amount."),
+            ),
             (_, Some(a)) if !AMOUNT_RANGE.contains(&a) => refuse(
                 ErrorCode::InvalidAmount,
                 "An amount is a whole number from 1 to 1,000,000,000 won.",
@@ -121,7 +143,10 @@ impl Game {
         out: &mut Out,
     ) -> Result<(), Refusal> {
         let Some(offer) = self.offers.get(&id).filter(|o| o.to == me).cloned() else {
-            return refuse(ErrorCode::UnknownOffer, format!("You have no offer {id} to answer."));
+            return refuse(
+                ErrorCode::UnknownOffer,
+                format!("You have no offer {id} to answer."),
+            );
         };
         if !accept {
             self.offers.remove(&id);
@@ -163,7 +188,10 @@ impl Game {
         out: &mut Out,
     ) -> Result<(), Refusal> {
         let Some(offer) = self.offers.get(&id).filter(|o| o.from == me).cloned() else {
-            return refuse(ErrorCode::UnknownOffer, format!("You have no offer {id} to withdraw."));
+            return refuse(
+                ErrorCode::UnknownOffer,
+                format!("You have no offer {id} to withdraw."),
+            );
         };
         self.offers.remove(&id);
         self.ev_offer(out, &offer, |o| Event::OfferWithdrawn { offer: o.info() });
@@ -186,7 +214,10 @@ impl Game {
         let dead: Vec<OfferId> = self
             .offers
             .values()
-            .filter(|o| self.offer_conditions(o.from, o.to, o.kind, o.favor).is_err())
+            .filter(|o| {
+                self.offer_conditions(o.from, o.to, o.kind, o.favor)
+                    .is_err()
+            })
             .map(|o| o.id)
             .collect();
         for id in dead {

@@ -226,4 +226,3 @@ impl Game {
         public(out, Event::GameEnded { scores, debrief });
     }
 }
-

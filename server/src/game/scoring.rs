@@ -24,11 +24,20 @@ impl Game {
                         .count() as u64;
                     score = score.saturating_add(power_base.saturating_mul(c.cadre_tie_score));
                 }
-                Some(Score { player: p.id, role, score, best: false })
+                Some(Score {
+                    player: p.id,
+                    role,
+                    score,
+                    best: false,
+                })
             })
             .collect();
         for role in Role::ALL {
-            let best = scores.iter().filter(|s| s.role == *role).map(|s| s.score).max();
+            let best = scores
+                .iter()
+                .filter(|s| s.role == *role)
+                .map(|s| s.score)
+                .max();
             for s in scores.iter_mut().filter(|s| s.role == *role) {
                 s.best = Some(s.score) == best;
             }
@@ -38,8 +47,15 @@ impl Game {
 
     /// Justice index, shrimp count, cadres dismissed, confiscated.
     pub(super) fn debrief(&self) -> Debrief {
-        let decided: Vec<_> = self.cases.iter().filter_map(|c| c.outcome.as_ref()).collect();
-        let matched = decided.iter().filter(|o| o.verdict == o.evidence_ruling).count();
+        let decided: Vec<_> = self
+            .cases
+            .iter()
+            .filter_map(|c| c.outcome.as_ref())
+            .collect();
+        let matched = decided
+            .iter()
+            .filter(|o| o.verdict == o.evidence_ruling)
+            .count();
         Debrief {
             justice_index: (!decided.is_empty()).then(|| matched as f64 / decided.len() as f64),
             shrimp_count: self.shrimp_count,

@@ -32,21 +32,40 @@ impl Game {
         if text.trim().is_empty() || chars > MAX_CHAT_CHARS {
             return refuse(
                 ErrorCode::Malformed,
-                format!("A chat message is 1 to {MAX_CHAT_CHARS} characters (this one has {chars})."),
+                format!(
+                    "A chat message is 1 to {MAX_CHAT_CHARS} characters (this one has {chars})."
+                ),
             );
         }
         if let Some(to) = to {
             self.seated(to, ErrorCode::InvalidTarget)?;
             if Speaker::Player(to) == from {
-                return refuse(ErrorCode::InvalidTarget, "You cannot chat privately with yourself.");
+                return refuse(
+                    ErrorCode::InvalidTarget,
+                    "You cannot chat privately with yourself.",
+                );
             }
         }
         let sender = match from {
             Speaker::Player(id) => Some(id),
             Speaker::Facilitator => None,
         };
-        self.ev_chat(out, Event::Chat { from, to, text: text.clone() }, sender);
-        self.chat.push(ChatEntry { from, to, text, round: self.round, phase: self.phase });
+        self.ev_chat(
+            out,
+            Event::Chat {
+                from,
+                to,
+                text: text.clone(),
+            },
+            sender,
+        );
+        self.chat.push(ChatEntry {
+            from,
+            to,
+            text,
+            round: self.round,
+            phase: self.phase,
+        });
         Ok(())
     }
 
@@ -54,11 +73,17 @@ impl Game {
     /// the extra-earnings order; it is public and in force for the round.
     pub(super) fn order(&mut self, me: PlayerId, now: u64, out: &mut Out) -> Result<(), Refusal> {
         if !self.player(me).is_some_and(|p| p.holds(Role::Secretary)) {
-            return refuse(ErrorCode::Forbidden, "Only the Party secretary in post issues the order.");
+            return refuse(
+                ErrorCode::Forbidden,
+                "Only the Party secretary in post issues the order.",
+            );
         }
         self.require_phase(Phase::Dealing, "issue the extra-earnings order", now)?;
         if self.orders.contains(&self.round) {
-            return refuse(ErrorCode::LimitReached, "The order was already issued this round.");
+            return refuse(
+                ErrorCode::LimitReached,
+                "The order was already issued this round.",
+            );
         }
         self.orders.insert(self.round);
         public(out, Event::OrderIssued { round: self.round });

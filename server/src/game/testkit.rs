@@ -3,8 +3,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, dead_code)]
 
 use allssam_protocol::{
-    ErrorCode, InfractionId, InfractionKind, OfferId, OfferKind, Phase, PlayerId, Role,
-    RoomConfig, View,
+    ErrorCode, InfractionId, InfractionKind, OfferId, OfferKind, Phase, PlayerId, Role, RoomConfig,
+    View,
 };
 use uuid::Uuid;
 
@@ -34,13 +34,24 @@ impl Table {
         let mut ids = Vec::new();
         for (i, role) in roles.iter().enumerate() {
             let id = pid(i as u128 + 1);
-            let join = Command::Join { player: id, name: format!("P{}", i + 1) };
+            let join = Command::Join {
+                player: id,
+                name: format!("P{}", i + 1),
+            };
             game.apply(Actor::System, join, 0).expect("join");
-            game.apply(Actor::Facilitator, Command::Assign { player: id, role: *role }, 0)
-                .expect("assign");
+            game.apply(
+                Actor::Facilitator,
+                Command::Assign {
+                    player: id,
+                    role: *role,
+                },
+                0,
+            )
+            .expect("assign");
             ids.push(id);
         }
-        game.apply(Actor::Facilitator, Command::Start, 0).expect("start");
+        game.apply(Actor::Facilitator, Command::Start, 0)
+            .expect("start");
         (game, ids)
     }
 
@@ -52,7 +63,16 @@ impl Table {
     pub fn four_with(config: RoomConfig) -> Table {
         use Role::*;
         let (game, ids) = Self::with(&[Secretary, Manager, Prosecutor, Donju], config);
-        Table { game, now: 0, sec: ids[0], man: ids[1], pro: ids[2], don: ids[3], don2: None, pro2: None }
+        Table {
+            game,
+            now: 0,
+            sec: ids[0],
+            man: ids[1],
+            pro: ids[2],
+            don: ids[3],
+            don2: None,
+            pro2: None,
+        }
     }
 
     /// Four plus a second donju (id 5).
@@ -60,7 +80,16 @@ impl Table {
         use Role::*;
         let roles = [Secretary, Manager, Prosecutor, Donju, Donju];
         let (game, ids) = Self::with(&roles, RoomConfig::default());
-        Table { game, now: 0, sec: ids[0], man: ids[1], pro: ids[2], don: ids[3], don2: Some(ids[4]), pro2: None }
+        Table {
+            game,
+            now: 0,
+            sec: ids[0],
+            man: ids[1],
+            pro: ids[2],
+            don: ids[3],
+            don2: Some(ids[4]),
+            pro2: None,
+        }
     }
 
     /// Applies a command that must succeed; returns its events.
@@ -79,13 +108,23 @@ impl Table {
             Err(r) => {
                 assert_eq!(r.code, code, "{command:?} by {actor:?}: {}", r.message);
                 assert!(!r.message.is_empty());
-                assert_eq!(before, serde_json::to_string(&self.game).unwrap(), "refusal changed the game");
+                assert_eq!(
+                    before,
+                    serde_json::to_string(&self.game).unwrap(),
+                    "refusal changed the game"
+                );
                 r.message
             }
         }
     }
 
-    pub fn offer(&mut self, from: PlayerId, to: PlayerId, kind: OfferKind, amount: Option<i64>) -> OfferId {
+    pub fn offer(
+        &mut self,
+        from: PlayerId,
+        to: PlayerId,
+        kind: OfferKind,
+        amount: Option<i64>,
+    ) -> OfferId {
         let favor = (kind == OfferKind::Favor).then_some(allssam_protocol::Favor::Vehicle);
         self.offer_favor(from, to, kind, amount, favor)
     }
@@ -98,15 +137,35 @@ impl Table {
         amount: Option<i64>,
         favor: Option<allssam_protocol::Favor>,
     ) -> OfferId {
-        let command = Command::Offer { to, kind, amount, favor };
-        let applied = self.game.apply(Actor::Player(from), command, self.now).expect("offer");
+        let command = Command::Offer {
+            to,
+            kind,
+            amount,
+            favor,
+        };
+        let applied = self
+            .game
+            .apply(Actor::Player(from), command, self.now)
+            .expect("offer");
         applied.offer.expect("offer id")
     }
 
     /// Makes and accepts an offer; returns the acceptance's events.
-    pub fn accept(&mut self, from: PlayerId, to: PlayerId, kind: OfferKind, amount: Option<i64>) -> Vec<Emitted> {
+    pub fn accept(
+        &mut self,
+        from: PlayerId,
+        to: PlayerId,
+        kind: OfferKind,
+        amount: Option<i64>,
+    ) -> Vec<Emitted> {
         let offer = self.offer(from, to, kind, amount);
-        self.ok(Actor::Player(to), Command::Respond { offer, accept: true })
+        self.ok(
+            Actor::Player(to),
+            Command::Respond {
+                offer,
+                accept: true,
+            },
+        )
     }
 
     /// The facilitator advances one phase.
@@ -116,7 +175,7 @@ impl Table {
     }
 
     /// Advances until the round changes or the game ends; all events.
-    pub fn to_next_round(&mut self) -> Vec<Emitted> {
+    pub fn advance_round(&mut self) -> Vec<Emitted> {
         let round = self.game.round();
         let mut events = Vec::new();
         while self.game.round() == round && !self.game.is_ended() {
@@ -126,7 +185,7 @@ impl Table {
     }
 
     /// Advances until `phase` (in this round or the next).
-    pub fn to_phase(&mut self, phase: Phase) -> Vec<Emitted> {
+    pub fn advance_to(&mut self, phase: Phase) -> Vec<Emitted> {
         let mut events = Vec::new();
         while self.game.phase() != phase {
             assert!(!self.game.is_ended(), "game ended before {phase}");
@@ -164,7 +223,13 @@ impl Table {
     }
 
     pub fn infraction_of_kind(&self, kind: InfractionKind) -> InfractionId {
-        let found: Vec<_> = self.game.infractions.values().filter(|i| i.kind == kind).map(|i| i.id).collect();
+        let found: Vec<_> = self
+            .game
+            .infractions
+            .values()
+            .filter(|i| i.kind == kind)
+            .map(|i| i.id)
+            .collect();
         assert_eq!(found.len(), 1, "{kind} infractions: {found:?}");
         found[0]
     }

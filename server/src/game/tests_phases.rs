@@ -9,8 +9,13 @@ use super::testkit::{Table, pid};
 use super::{Actor, Command, Game, Viewer};
 
 fn join(game: &mut Game, n: u128, name: &str) -> Result<(), ErrorCode> {
-    let command = Command::Join { player: pid(n), name: name.into() };
-    game.apply(Actor::System, command, 0).map(|_| ()).map_err(|r| r.code)
+    let command = Command::Join {
+        player: pid(n),
+        name: name.into(),
+    };
+    game.apply(Actor::System, command, 0)
+        .map(|_| ())
+        .map_err(|r| r.code)
 }
 
 /// §1: seats, names, roles and starting.
@@ -38,28 +43,61 @@ fn lobby_rules() {
     }
     assert_eq!(join(&mut g, 13, "P13"), Err(ErrorCode::RoomFull));
     // Only the facilitator starts; leaving frees a seat.
-    let e = g.apply(Actor::Player(pid(1)), Command::Start, 0).unwrap_err();
+    let e = g
+        .apply(Actor::Player(pid(1)), Command::Start, 0)
+        .unwrap_err();
     assert_eq!(e.code, ErrorCode::NotFacilitator);
     g.apply(Actor::Player(pid(12)), Command::Leave, 0).unwrap();
     assert!(!g.has_player(pid(12)));
-    g.apply(Actor::Facilitator, Command::Kick { player: pid(11) }, 0).unwrap();
+    g.apply(Actor::Facilitator, Command::Kick { player: pid(11) }, 0)
+        .unwrap();
     assert_eq!(g.player_ids().len(), 10);
     // Assigned roles are kept; the rest follow the table for 10: 1/2/2/5.
-    g.apply(Actor::Facilitator, Command::Assign { player: pid(1), role: Role::Prosecutor }, 0).unwrap();
+    g.apply(
+        Actor::Facilitator,
+        Command::Assign {
+            player: pid(1),
+            role: Role::Prosecutor,
+        },
+        0,
+    )
+    .unwrap();
     g.apply(Actor::Facilitator, Command::Start, 0).unwrap();
     let view = g.view_for(Viewer::Spectator, 0);
     assert_eq!(view.players[0].role, Some(Role::Prosecutor));
     let count = |r| view.players.iter().filter(|p| p.role == Some(r)).count();
     assert_eq!(
-        [count(Role::Secretary), count(Role::Manager), count(Role::Prosecutor), count(Role::Donju)],
+        [
+            count(Role::Secretary),
+            count(Role::Manager),
+            count(Role::Prosecutor),
+            count(Role::Donju)
+        ],
         [1, 2, 2, 5]
     );
     // After the start: no joining, leaving, configuring or assigning.
     assert_eq!(join(&mut g, 20, "Late"), Err(ErrorCode::GameStarted));
     let refusals = [
-        (Actor::Player(pid(2)), Command::Leave, ErrorCode::GameStarted),
-        (Actor::Facilitator, Command::Configure { config: ConfigPatch::default() }, ErrorCode::GameStarted),
-        (Actor::Facilitator, Command::Assign { player: pid(2), role: Role::Donju }, ErrorCode::GameStarted),
+        (
+            Actor::Player(pid(2)),
+            Command::Leave,
+            ErrorCode::GameStarted,
+        ),
+        (
+            Actor::Facilitator,
+            Command::Configure {
+                config: ConfigPatch::default(),
+            },
+            ErrorCode::GameStarted,
+        ),
+        (
+            Actor::Facilitator,
+            Command::Assign {
+                player: pid(2),
+                role: Role::Donju,
+            },
+            ErrorCode::GameStarted,
+        ),
         (Actor::Facilitator, Command::Start, ErrorCode::WrongPhase),
         (Actor::Facilitator, Command::Unpause, ErrorCode::WrongPhase),
     ];
@@ -74,7 +112,15 @@ fn cannot_start_without_every_role() {
     let mut g = Game::new("R".into(), RoomConfig::default());
     for n in 1..=4 {
         join(&mut g, n, &format!("P{n}")).unwrap();
-        g.apply(Actor::Facilitator, Command::Assign { player: pid(n), role: Role::Donju }, 0).unwrap();
+        g.apply(
+            Actor::Facilitator,
+            Command::Assign {
+                player: pid(n),
+                role: Role::Donju,
+            },
+            0,
+        )
+        .unwrap();
     }
     let e = g.apply(Actor::Facilitator, Command::Start, 0).unwrap_err();
     assert_eq!(e.code, ErrorCode::CannotStart);
@@ -86,15 +132,28 @@ fn cannot_start_without_every_role() {
 fn configuration() {
     let mut g = Game::new("R".into(), RoomConfig::default());
     let patch: ConfigPatch = serde_json::from_value(json!({"rounds": 2, "seed": 9})).unwrap();
-    let events = g.apply(Actor::Facilitator, Command::Configure { config: patch }, 0).unwrap().events;
+    let events = g
+        .apply(Actor::Facilitator, Command::Configure { config: patch }, 0)
+        .unwrap()
+        .events;
     assert_eq!(g.config().rounds, 2);
     for e in &events {
-        let Event::ConfigChanged { config } = &e.event else { panic!() };
-        assert_eq!(config.seed.is_some(), !e.audience.spectators && e.audience.facilitator);
+        let Event::ConfigChanged { config } = &e.event else {
+            panic!()
+        };
+        assert_eq!(
+            config.seed.is_some(),
+            !e.audience.spectators && e.audience.facilitator
+        );
     }
     let bad: ConfigPatch = serde_json::from_value(json!({"rounds": 0})).unwrap();
-    let e = g.apply(Actor::Facilitator, Command::Configure { config: bad }, 0).unwrap_err();
-    assert_eq!((e.code, e.field.as_deref()), (ErrorCode::InvalidConfig, Some("rounds")));
+    let e = g
+        .apply(Actor::Facilitator, Command::Configure { config: bad }, 0)
+        .unwrap_err();
+    assert_eq!(
+        (e.code, e.field.as_deref()),
+        (ErrorCode::InvalidConfig, Some("rounds"))
+    );
     assert_eq!(g.view_for(Viewer::Player(pid(1)), 0).config.seed, None);
 }
 
@@ -103,8 +162,17 @@ fn configuration() {
 fn the_phase_clock() {
     let mut t = Table::four();
     // Started at 0: dealing ends at 180 s.
-    assert_eq!((t.game.phase(), t.game.deadline()), (Phase::Dealing, Some(180_000)));
-    assert!(t.game.apply(Actor::System, Command::Tick, 179_999).unwrap().events.is_empty());
+    assert_eq!(
+        (t.game.phase(), t.game.deadline()),
+        (Phase::Dealing, Some(180_000))
+    );
+    assert!(
+        t.game
+            .apply(Actor::System, Command::Tick, 179_999)
+            .unwrap()
+            .events
+            .is_empty()
+    );
     // Paused at 100 s with 80 s left; unpaused at 500 s: ends at 580 s.
     t.now = 100_000;
     t.ok(Actor::Facilitator, Command::Pause);
@@ -118,11 +186,14 @@ fn the_phase_clock() {
     assert_eq!(t.game.phase(), Phase::Accusation);
     let message = {
         t.now = 580_000;
-        t.game.apply(Actor::Player(t.sec), Command::Order, t.now).unwrap_err().message
+        t.game
+            .apply(Actor::Player(t.sec), Command::Order, t.now)
+            .unwrap_err()
+            .message
     };
     assert!(message.contains("dealing"), "{message}");
     // Ready: every connected player at liberty; the rest do not count.
-    t.to_next_round();
+    t.advance_round();
     let (sec, man) = (t.sec, t.man);
     t.ok(Actor::System, Command::Connect { player: sec });
     t.ok(Actor::System, Command::Connect { player: man });
@@ -130,7 +201,13 @@ fn the_phase_clock() {
     assert_eq!(t.game.phase(), Phase::Dealing);
     let events = t.ok(Actor::Player(man), Command::Ready);
     assert_eq!(t.game.phase(), Phase::Accusation);
-    assert!(events.iter().any(|e| matches!(e.event, Event::PhaseChanged { phase: Phase::Accusation, .. })));
+    assert!(events.iter().any(|e| matches!(
+        e.event,
+        Event::PhaseChanged {
+            phase: Phase::Accusation,
+            ..
+        }
+    )));
     // A disconnection can complete it too.
     t.ok(Actor::Player(sec), Command::Ready);
     t.ok(Actor::System, Command::Disconnect { player: man });
@@ -143,7 +220,10 @@ fn the_phase_clock() {
     assert_eq!(t.game.deadline(), None);
     // End: scores and debrief; then nothing more to do.
     let events = t.ok(Actor::Facilitator, Command::End);
-    assert!(matches!(events.last().unwrap().event, Event::GameEnded { .. }));
+    assert!(matches!(
+        events.last().unwrap().event,
+        Event::GameEnded { .. }
+    ));
     assert!(t.game.is_ended() && t.game.deadline().is_none());
     t.refused(Actor::Facilitator, Command::Advance, ErrorCode::WrongPhase);
     t.refused(Actor::Player(sec), Command::Ready, ErrorCode::WrongPhase);
@@ -152,7 +232,7 @@ fn the_phase_clock() {
 #[test]
 fn skipped_phases_are_named() {
     let mut t = Table::four();
-    t.to_phase(Phase::Accusation);
+    t.advance_to(Phase::Accusation);
     let events = t.advance();
     let skipped = events.iter().find_map(|e| match &e.event {
         Event::PhaseChanged { skipped, .. } => Some(skipped.clone()),
@@ -180,16 +260,51 @@ fn kick_in_play() {
     t.ok(Actor::System, Command::Connect { player: don });
     t.ok(Actor::Player(sec), Command::Ready);
     t.ok(Actor::Facilitator, Command::Kick { player: don });
-    assert_eq!(t.game.phase(), Phase::Accusation, "the kicked seat no longer holds up the phase");
+    assert_eq!(
+        t.game.phase(),
+        Phase::Accusation,
+        "the kicked seat no longer holds up the phase"
+    );
     assert!(t.game.has_player(don) && t.game.is_kicked(don));
     t.refused(Actor::Player(don), Command::Ready, ErrorCode::Forbidden);
-    t.refused(Actor::System, Command::Connect { player: don }, ErrorCode::InvalidTarget);
+    t.refused(
+        Actor::System,
+        Command::Connect { player: don },
+        ErrorCode::InvalidTarget,
+    );
     // Chat: text length and prisoners' private chat.
     let long = "x".repeat(501);
-    t.refused(Actor::Player(sec), Command::Chat { text: long, to: None }, ErrorCode::Malformed);
-    t.refused(Actor::Player(sec), Command::Chat { text: " ".into(), to: None }, ErrorCode::Malformed);
-    t.refused(Actor::Player(sec), Command::Chat { text: "hi".into(), to: Some(sec) }, ErrorCode::InvalidTarget);
-    let e = t.ok(Actor::Player(sec), Command::Chat { text: "psst".into(), to: Some(t.man) });
+    t.refused(
+        Actor::Player(sec),
+        Command::Chat {
+            text: long,
+            to: None,
+        },
+        ErrorCode::Malformed,
+    );
+    t.refused(
+        Actor::Player(sec),
+        Command::Chat {
+            text: " ".into(),
+            to: None,
+        },
+        ErrorCode::Malformed,
+    );
+    t.refused(
+        Actor::Player(sec),
+        Command::Chat {
+            text: "hi".into(),
+            to: Some(sec),
+        },
+        ErrorCode::InvalidTarget,
+    );
+    let e = t.ok(
+        Actor::Player(sec),
+        Command::Chat {
+            text: "psst".into(),
+            to: Some(t.man),
+        },
+    );
     assert!(e[0].audience.players.contains(t.man) && !e[0].audience.players.contains(t.pro));
     assert!(!e[0].audience.spectators);
     assert!(t.view(Viewer::Player(t.pro)).chat.is_empty());
@@ -201,29 +316,62 @@ fn kick_in_play() {
 #[test]
 fn determinism() {
     let run = || {
-        let mut config = RoomConfig { seed: Some(42), ..RoomConfig::default() };
+        let mut config = RoomConfig {
+            seed: Some(42),
+            ..RoomConfig::default()
+        };
         config.rounds = 2;
         let mut g = Game::new("R".into(), config);
         let mut log = Vec::new();
         for n in 1..=8 {
-            let c = Command::Join { player: pid(n), name: format!("P{n}") };
+            let c = Command::Join {
+                player: pid(n),
+                name: format!("P{n}"),
+            };
             log.push(g.apply(Actor::System, c, 0).unwrap().events);
         }
-        log.push(g.apply(Actor::Facilitator, Command::Start, 0).unwrap().events);
-        let donju: Vec<_> = g.player_ids().into_iter().filter(|&p| {
-            g.view_for(Viewer::Spectator, 0).players.iter().any(|i| i.id == p && i.role == Some(Role::Donju))
-        }).collect();
-        let cadre = g.player_ids().into_iter().find(|p| !donju.contains(p)).unwrap();
-        let offer = Command::Offer { to: cadre, kind: allssam_protocol::OfferKind::Bribe, amount: Some(120), favor: None };
+        log.push(
+            g.apply(Actor::Facilitator, Command::Start, 0)
+                .unwrap()
+                .events,
+        );
+        let donju: Vec<_> = g
+            .player_ids()
+            .into_iter()
+            .filter(|&p| {
+                g.view_for(Viewer::Spectator, 0)
+                    .players
+                    .iter()
+                    .any(|i| i.id == p && i.role == Some(Role::Donju))
+            })
+            .collect();
+        let cadre = g
+            .player_ids()
+            .into_iter()
+            .find(|p| !donju.contains(p))
+            .unwrap();
+        let offer = Command::Offer {
+            to: cadre,
+            kind: allssam_protocol::OfferKind::Bribe,
+            amount: Some(120),
+            favor: None,
+        };
         let applied = g.apply(Actor::Player(donju[0]), offer, 1).unwrap();
-        let respond = Command::Respond { offer: applied.offer.unwrap(), accept: true };
+        let respond = Command::Respond {
+            offer: applied.offer.unwrap(),
+            accept: true,
+        };
         log.push(applied.events);
         log.push(g.apply(Actor::Player(cadre), respond, 2).unwrap().events);
         for i in 0..10 {
             if g.is_ended() {
                 break;
             }
-            log.push(g.apply(Actor::Facilitator, Command::Advance, 3 + i).unwrap().events);
+            log.push(
+                g.apply(Actor::Facilitator, Command::Advance, 3 + i)
+                    .unwrap()
+                    .events,
+            );
         }
         (serde_json::to_string(&g).unwrap(), format!("{log:?}"))
     };

@@ -98,20 +98,27 @@ mod tests {
         // +1 more reaches the threshold 3: word gets around, publicly.
         let events = t.accept(don, sec, OfferKind::Bribe, Some(50));
         assert_eq!(t.game.strength(don, sec), 3);
-        assert!(events.iter().any(|e| matches!(e.event, Event::Rumor { .. })
-            && e.audience.spectators));
+        assert!(
+            events
+                .iter()
+                .any(|e| matches!(e.event, Event::Rumor { .. }) && e.audience.spectators)
+        );
         // Round 2 market: last exchange in round 1 = r − 1: no decay.
-        t.to_next_round();
+        t.advance_round();
         assert_eq!(t.game.strength(don, sec), 3);
         // Round 3 market: last exchange round 1 < 3 − 1: loses 1.
-        t.to_next_round();
+        t.advance_round();
         assert_eq!(t.game.strength(don, sec), 2);
         // Still on the list of rumors while it lives.
         assert!(t.game.tie(don, sec).unwrap().rumor_since.is_some());
-        t.to_next_round();
-        let events = t.to_next_round();
+        t.advance_round();
+        let events = t.advance_round();
         assert!(t.game.tie(don, sec).is_none());
-        assert!(events.iter().any(|e| matches!(e.event, Event::RumorEnded { .. })));
+        assert!(
+            events
+                .iter()
+                .any(|e| matches!(e.event, Event::RumorEnded { .. }))
+        );
     }
 
     #[test]
@@ -120,6 +127,9 @@ mod tests {
         let (d1, d2) = (t.don, t.don2.unwrap());
         t.accept(d1, d2, OfferKind::Bribe, Some(500));
         assert!(t.game.tie(d1, d2).is_none());
-        assert!(t.game.infractions.is_empty(), "a gift between donju is no bribe");
+        assert!(
+            t.game.infractions.is_empty(),
+            "a gift between donju is no bribe"
+        );
     }
 }

@@ -70,8 +70,10 @@ impl Game {
             let (verdict, source) = match case.rulings.get(&p) {
                 Some(&v) => (v, RulingSource::Explicit),
                 None => {
-                    let (to_accuser, to_accused) =
-                        (self.strength(p, case.accuser), self.strength(p, case.accused));
+                    let (to_accuser, to_accused) = (
+                        self.strength(p, case.accuser),
+                        self.strength(p, case.accused),
+                    );
                     if to_accuser > to_accused {
                         (Verdict::Guilty, RulingSource::Ties)
                     } else if to_accused > to_accuser {
@@ -95,10 +97,17 @@ impl Game {
                 source: RulingSource::Evidence,
             });
         }
-        let guilty = rulings.iter().filter(|r| r.verdict == Verdict::Guilty).count() as u32;
+        let guilty = rulings
+            .iter()
+            .filter(|r| r.verdict == Verdict::Guilty)
+            .count() as u32;
         let acquit = rulings.len() as u32 - guilty;
         let verdict = if guilty != acquit {
-            if guilty > acquit { Verdict::Guilty } else { Verdict::Acquit }
+            if guilty > acquit {
+                Verdict::Guilty
+            } else {
+                Verdict::Acquit
+            }
         } else {
             // The most all-ssam in the prosecutor's office.
             let side = |x: PlayerId| -> u64 { heard_by.iter().map(|&p| self.strength(p, x)).sum() };
@@ -133,10 +142,22 @@ impl Game {
             self.imprison(&case, accused.id, &mut sentences, out);
             return sentences;
         }
-        let heard_by = case.outcome.as_ref().map(|o| o.heard_by.clone()).unwrap_or_default();
+        let heard_by = case
+            .outcome
+            .as_ref()
+            .map(|o| o.heard_by.clone())
+            .unwrap_or_default();
         let protected = heard_by.iter().any(|&p| self.strength(p, accused.id) >= 1);
         if protected {
-            self.sentence(&case, accused.id, SentenceKind::Reprimanded, None, None, &mut sentences, out);
+            self.sentence(
+                &case,
+                accused.id,
+                SentenceKind::Reprimanded,
+                None,
+                None,
+                &mut sentences,
+                out,
+            );
         } else {
             let amount = self.confiscate(accused.id);
             if accused.status != Status::Dismissed {
@@ -145,19 +166,33 @@ impl Game {
             if let Some(p) = self.player_mut(accused.id) {
                 p.status = Status::Dismissed;
             }
-            self.sentence(&case, accused.id, SentenceKind::Dismissed, Some(amount), None, &mut sentences, out);
+            self.sentence(
+                &case,
+                accused.id,
+                SentenceKind::Dismissed,
+                Some(amount),
+                None,
+                &mut sentences,
+                out,
+            );
             self.ev_balance(out, accused.id, BalanceReason::Confiscated);
             if accused.role == Some(Role::Manager) {
                 self.end_leases(|l| l.manager == accused.id, out);
             }
-            Update { status: Some(Status::Dismissed), ..Update::default() }.emit(out, accused.id);
+            Update {
+                status: Some(Status::Dismissed),
+                ..Update::default()
+            }
+            .emit(out, accused.id);
             self.refresh_tier(accused.id, out);
         }
         // The shrimp's back: every donju party of a cited infraction with
         // the cadre, except the victim of an extortion.
         let mut shrimp = Vec::new();
         for id in &case.evidence {
-            let Some(inf) = self.infractions.get(id) else { continue };
+            let Some(inf) = self.infractions.get(id) else {
+                continue;
+            };
             if inf.kind == InfractionKind::Extortion {
                 continue;
             }
@@ -194,7 +229,15 @@ impl Game {
             p.status = Status::Imprisoned;
             p.until_round = Some(until);
         }
-        self.sentence(case, id, SentenceKind::Imprisoned, Some(amount), Some(until), sentences, out);
+        self.sentence(
+            case,
+            id,
+            SentenceKind::Imprisoned,
+            Some(amount),
+            Some(until),
+            sentences,
+            out,
+        );
         self.ev_balance(out, id, BalanceReason::Confiscated);
         self.end_leases(|l| l.donju == id, out);
         Update {
@@ -218,7 +261,15 @@ impl Game {
         accuser.balance -= amount;
         self.totals.confiscated += amount;
         let mut sentences = Vec::new();
-        self.sentence(&case, case.accuser, SentenceKind::Fined, Some(amount), None, &mut sentences, out);
+        self.sentence(
+            &case,
+            case.accuser,
+            SentenceKind::Fined,
+            Some(amount),
+            None,
+            &mut sentences,
+            out,
+        );
         if amount > 0 {
             self.ev_balance(out, case.accuser, BalanceReason::Fined);
             self.refresh_tier(case.accuser, out);
@@ -229,7 +280,9 @@ impl Game {
     /// Takes `confiscation_percent` of the balance (rounded down).
     fn confiscate(&mut self, id: PlayerId) -> u64 {
         let pct = self.config.confiscation_percent;
-        let Some(p) = self.player_mut(id) else { return 0 };
+        let Some(p) = self.player_mut(id) else {
+            return 0;
+        };
         let amount = (u128::from(p.balance) * u128::from(pct) / 100) as u64;
         p.balance -= amount;
         self.totals.confiscated += amount;
@@ -237,7 +290,9 @@ impl Game {
     }
 
     fn end_leases(&mut self, ends: impl Fn(&super::state::Lease) -> bool, out: &mut Out) {
-        let (gone, kept) = std::mem::take(&mut self.leases).into_iter().partition(|l| ends(l));
+        let (gone, kept) = std::mem::take(&mut self.leases)
+            .into_iter()
+            .partition(|l| ends(l));
         self.leases = kept;
         let gone: Vec<_> = gone;
         for lease in gone {
@@ -256,7 +311,21 @@ impl Game {
         sentences: &mut Vec<SentenceInfo>,
         out: &mut Out,
     ) {
-        sentences.push(SentenceInfo { player, sentence, amount, until_round });
-        public(out, Event::Sentence { case: case.id, player, sentence, amount, until_round });
+        sentences.push(SentenceInfo {
+            player,
+            sentence,
+            amount,
+            until_round,
+        });
+        public(
+            out,
+            Event::Sentence {
+                case: case.id,
+                player,
+                sentence,
+                amount,
+                until_round,
+            },
+        );
     }
 }

@@ -28,9 +28,17 @@ impl Game {
             round: self.round,
             rounds: self.config.rounds,
             paused: self.clock.paused,
-            deadline_ms: if self.in_play() { self.ms_left(now) } else { None },
+            deadline_ms: if self.in_play() {
+                self.ms_left(now)
+            } else {
+                None
+            },
             server_time_ms: now,
-            config: if fac { self.config.clone() } else { self.config.public() },
+            config: if fac {
+                self.config.clone()
+            } else {
+                self.config.public()
+            },
             you: me.and_then(|id| self.player(id)).map(|p| You {
                 player_id: p.id,
                 role: p.role,
@@ -69,16 +77,32 @@ impl Game {
                 .ties
                 .iter()
                 .filter_map(|t| match me {
-                    _ if fac => Some(TieInfo::Pair { a: t.a, b: t.b, strength: t.strength }),
-                    Some(id) if t.a == id => Some(TieInfo::Mine { with: t.b, strength: t.strength }),
-                    Some(id) if t.b == id => Some(TieInfo::Mine { with: t.a, strength: t.strength }),
+                    _ if fac => Some(TieInfo::Pair {
+                        a: t.a,
+                        b: t.b,
+                        strength: t.strength,
+                    }),
+                    Some(id) if t.a == id => Some(TieInfo::Mine {
+                        with: t.b,
+                        strength: t.strength,
+                    }),
+                    Some(id) if t.b == id => Some(TieInfo::Mine {
+                        with: t.a,
+                        strength: t.strength,
+                    }),
                     _ => None,
                 })
                 .collect(),
             rumors: self
                 .ties
                 .iter()
-                .filter_map(|t| t.rumor_since.map(|since_round| Rumor { a: t.a, b: t.b, since_round }))
+                .filter_map(|t| {
+                    t.rumor_since.map(|since_round| Rumor {
+                        a: t.a,
+                        b: t.b,
+                        since_round,
+                    })
+                })
                 .collect(),
             infractions: self
                 .infractions
