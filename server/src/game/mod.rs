@@ -39,6 +39,8 @@ mod tests_offers;
 #[cfg(test)]
 mod tests_phases;
 #[cfg(test)]
+mod tests_random;
+#[cfg(test)]
 mod tests_scripted;
 
 pub use api::{Actor, Applied, Audience, Command, Emitted, PlayerSet, Refusal, Viewer};

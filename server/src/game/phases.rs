@@ -46,7 +46,7 @@ impl Game {
             self.clock.remaining = ms;
             self.clock.deadline = None;
         } else {
-            self.clock.deadline = ms.map(|ms| now + ms);
+            self.clock.deadline = ms.map(|ms| now.saturating_add(ms));
         }
         for p in &mut self.players {
             p.ready = false;
@@ -83,7 +83,7 @@ impl Game {
         }
         let remaining = self.clock.remaining.take();
         self.clock.paused = false;
-        self.clock.deadline = remaining.map(|ms| now + ms);
+        self.clock.deadline = remaining.map(|ms| now.saturating_add(ms));
         public(
             out,
             Event::Unpaused {
