@@ -30,6 +30,21 @@ fn random_command(g: &Game, rng: &mut ChaCha8Rng, n: u128) -> (Actor, Command) {
                 .random_bool(0.5)
                 .then_some(allssam_protocol::Favor::Vehicle),
         },
+        4 | 5 if rng.random_bool(0.8) && !g.offers.is_empty() => {
+            let o = g
+                .offers
+                .values()
+                .nth(rng.random_range(0..g.offers.len()))
+                .unwrap();
+            let accept = rng.random_bool(0.7);
+            return (
+                Actor::Player(o.to),
+                Command::Respond {
+                    offer: o.id,
+                    accept,
+                },
+            );
+        }
         4 | 5 => Command::Respond {
             offer,
             accept: rng.random_bool(0.7),
