@@ -1,1 +1,8 @@
-//! placeholder
+//! All-ssam's command-line client as a library: the protocol client, the local
+//! room model, the command parser, bots and their strategies, and the load generator.
+
+pub mod parse;
+pub mod state;
+
+#[cfg(test)]
+mod testkit;
