@@ -1,8 +1,10 @@
 //! All-ssam's command-line client as a library: the protocol client, the local
 //! room model, the command parser, bots and their strategies, and the load generator.
 
+pub mod client;
 pub mod parse;
 pub mod state;
+pub mod wire;
 
 #[cfg(test)]
 mod testkit;
