@@ -4,6 +4,7 @@
 pub mod client;
 pub mod parse;
 pub mod state;
+pub mod strategy;
 pub mod wire;
 
 #[cfg(test)]
