@@ -185,7 +185,7 @@ pub async fn run_bot(client: Client, plan: BotPlan, seed: u64) -> BotEnd {
                     Err(broadcast::error::RecvError::Closed) => return BotEnd::Closed("client gone".into()),
                 },
                 _ = tokio::time::sleep(Duration::from_millis(500)) => {}
-                _ = stop.changed() => {}
+                _ = stopped(&mut stop) => {}
             }
             continue;
         };
@@ -209,6 +209,13 @@ pub async fn run_bot(client: Client, plan: BotPlan, seed: u64) -> BotEnd {
             }
             _ => {}
         }
+    }
+}
+
+/// Resolves when `stop` changes; never, once its sender is gone (nobody can stop us then).
+async fn stopped(stop: &mut watch::Receiver<bool>) {
+    if stop.changed().await.is_err() {
+        std::future::pending::<()>().await;
     }
 }
 
