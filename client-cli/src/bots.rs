@@ -78,10 +78,10 @@ impl Stats {
                 if let Ok(mut r) = self.refusals.lock() {
                     *r.entry(code).or_default() += 1;
                 }
-                if let Ok(mut h) = self.latency_us.lock() {
-                    if e.code().is_some() {
-                        let _ = h.record(micros.max(1));
-                    }
+                if let Ok(mut h) = self.latency_us.lock()
+                    && e.code().is_some()
+                {
+                    let _ = h.record(micros.max(1));
                 }
             }
         }

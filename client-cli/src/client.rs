@@ -299,11 +299,10 @@ impl Actor {
                     };
                     match read(message) {
                         Incoming::Message(m) => {
-                            if let Some(sync) = self.receive(m) {
-                                if let Err(e) = sink.send(frame(&sync)).await {
+                            if let Some(sync) = self.receive(m)
+                                && let Err(e) = sink.send(frame(&sync)).await {
                                     return Drop::Retry(e.to_string());
                                 }
-                            }
                         }
                         Incoming::UnknownEvent(seq) => {
                             // Unknown kinds still advance seq (PROTOCOL.md "Envelope").

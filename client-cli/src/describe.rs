@@ -389,7 +389,7 @@ pub fn debrief(s: &State) -> String {
     let mut out = String::from("══════ DEBRIEF ══════\n");
     if let Some(scores) = &v.scores {
         let mut scores = scores.clone();
-        scores.sort_by(|a, b| b.score.cmp(&a.score));
+        scores.sort_by_key(|s| std::cmp::Reverse(s.score));
         for sc in scores {
             let best = if sc.best {
                 format!("  ★ best {}", sc.role)

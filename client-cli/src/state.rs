@@ -207,11 +207,11 @@ impl State {
                     you.balance = *balance;
                     you.available = *available;
                 }
-                if let Some(p) = v.players.iter_mut().find(|p| p.id == *player) {
-                    if p.balance.is_some() || v.you.is_none() {
-                        p.balance = Some(*balance);
-                        p.available = Some(*available);
-                    }
+                if let Some(p) = v.players.iter_mut().find(|p| p.id == *player)
+                    && (p.balance.is_some() || v.you.is_none())
+                {
+                    p.balance = Some(*balance);
+                    p.available = Some(*available);
                 }
             }
             Event::TieChanged { a, b, strength } => update_tie(v, me, *a, *b, *strength),
@@ -236,30 +236,29 @@ impl State {
                     manager: *manager,
                     rent: *rent,
                 };
-                if let Some(you) = v.you.as_mut() {
-                    if (you.player_id == *donju || you.player_id == *manager) && you.lease.is_none()
-                    {
-                        you.lease = Some(lease.clone());
-                    }
+                if let Some(you) = v.you.as_mut()
+                    && (you.player_id == *donju || you.player_id == *manager)
+                    && you.lease.is_none()
+                {
+                    you.lease = Some(lease.clone());
                 }
                 v.leases.push(lease);
             }
             Event::LeaseEnded { donju, manager, .. } => {
                 v.leases
                     .retain(|l| !(l.donju == *donju && l.manager == *manager));
-                if let Some(you) = v.you.as_mut() {
-                    if you
+                if let Some(you) = v.you.as_mut()
+                    && you
                         .lease
                         .as_ref()
                         .is_some_and(|l| l.donju == *donju && l.manager == *manager)
-                    {
-                        // A manager may hold a second lease: show that one instead.
-                        you.lease = v
-                            .leases
-                            .iter()
-                            .find(|l| l.donju == you.player_id || l.manager == you.player_id)
-                            .cloned();
-                    }
+                {
+                    // A manager may hold a second lease: show that one instead.
+                    you.lease = v
+                        .leases
+                        .iter()
+                        .find(|l| l.donju == you.player_id || l.manager == you.player_id)
+                        .cloned();
                 }
             }
             Event::InfractionLearned { infraction, .. } => {
@@ -298,10 +297,10 @@ impl State {
                 prosecutor,
                 verdict,
             } => {
-                if Some(*prosecutor) == me {
-                    if let Some(c) = v.cases.iter_mut().find(|c| c.id == *case) {
-                        c.your_ruling = Some(*verdict);
-                    }
+                if Some(*prosecutor) == me
+                    && let Some(c) = v.cases.iter_mut().find(|c| c.id == *case)
+                {
+                    c.your_ruling = Some(*verdict);
                 }
             }
             Event::Verdict {

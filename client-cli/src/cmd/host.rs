@@ -157,13 +157,13 @@ pub async fn run(url: &str, config: Option<ConfigPatch>, resume: bool) -> anyhow
         let client = Client::connect(url, Opening::CreateRoom(config))
             .await
             .with_context(|| format!("creating a room on {url}"))?;
-        if let Some(token) = &client.session().token {
-            if let Err(e) = tokens::save(&saved, token) {
-                eprintln!(
-                    "(could not save the facilitator token in {}: {e})",
-                    saved.display()
-                );
-            }
+        if let Some(token) = &client.session().token
+            && let Err(e) = tokens::save(&saved, token)
+        {
+            eprintln!(
+                "(could not save the facilitator token in {}: {e})",
+                saved.display()
+            );
         }
         client
     };

@@ -195,13 +195,13 @@ async fn connect(url: &str, room: &str, name: &str) -> anyhow::Result<Client> {
     )
     .await
     .with_context(|| format!("joining room {room} on {url}"))?;
-    if let Some(token) = &client.session().token {
-        if let Err(e) = tokens::save(&path, token) {
-            eprintln!(
-                "(could not save your seat's token in {}: {e})",
-                path.display()
-            );
-        }
+    if let Some(token) = &client.session().token
+        && let Err(e) = tokens::save(&path, token)
+    {
+        eprintln!(
+            "(could not save your seat's token in {}: {e})",
+            path.display()
+        );
     }
     Ok(client)
 }

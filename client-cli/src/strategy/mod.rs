@@ -123,7 +123,7 @@ pub fn answer(state: &State, offer: &OfferInfo, accept: bool) -> Action {
 pub fn ready_when_quiet(state: &State, memory: &Memory) -> Option<Action> {
     let quiet = state.offers_to_me().is_empty() && state.offers_from_me().is_empty();
     let k = key(state, "ready");
-    (quiet && !memory.did(&k)).then(|| Action {
+    (quiet && !memory.did(&k)).then_some(Action {
         key: k,
         message: ClientMessage::Ready,
         received_from: None,

@@ -167,10 +167,12 @@ fn manager(s: &State, m: &Memory, rng: &mut ChaCha8Rng) -> Option<Action> {
                     todo.push(offer(s, "bribe", p, OfferKind::Bribe, Some(2 * tp)));
                 }
             }
-            if s.view.round % 2 == 0 && !s.view.order_in_force && available(s) > 2 * tp {
-                if let Some(sec) = free_with_role(s, Role::Secretary).first() {
-                    todo.push(offer(s, "buy_order", *sec, OfferKind::Bribe, Some(2 * tp)));
-                }
+            if s.view.round.is_multiple_of(2)
+                && !s.view.order_in_force
+                && available(s) > 2 * tp
+                && let Some(sec) = free_with_role(s, Role::Secretary).first()
+            {
+                todo.push(offer(s, "buy_order", *sec, OfferKind::Bribe, Some(2 * tp)));
             }
             let strangers: Vec<PlayerId> = free_with_role(s, Role::Donju)
                 .into_iter()
