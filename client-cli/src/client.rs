@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use allssam_protocol::{
     AckResult, ClientMessage, ConfigPatch, ErrorMessage, Event, PROTOCOL_VERSION, PlayerId,
-    Request, ServerMessage, close,
+    Request, ServerMessage,
 };
 use futures_util::stream::{SplitSink, SplitStream};
 use futures_util::{SinkExt, StreamExt};
@@ -17,7 +17,7 @@ use tokio_tungstenite::tungstenite::Message;
 
 use crate::state::State;
 pub use crate::wire::ClientError;
-use crate::wire::{Incoming, Ws, frame, open, read};
+use crate::wire::{Drop, Incoming, Ws, classify, frame, open, read};
 
 /// How a connection opens (PROTOCOL.md "Opening a connection").
 #[derive(Clone, Debug)]
@@ -235,13 +235,6 @@ struct Actor {
     awaiting_sync: bool,
 }
 
-enum Drop {
-    /// Reconnect and resume.
-    Retry(String),
-    /// Do not reconnect.
-    Final(String),
-}
-
 impl Actor {
     async fn run(mut self, ws: Ws, mut inbox: mpsc::Receiver<Command>) {
         let mut ws = ws;
@@ -440,45 +433,6 @@ impl Actor {
     fn finish(&mut self, reason: String) {
         self.pending.clear();
         let _ = self.updates.send(Update::Closed(reason));
-    }
-}
-
-/// Which closes are final (PROTOCOL.md "Closing").
-fn classify(code: Option<u16>, reason: String) -> Drop {
-    let text = |what: &str| format!("{what} ({})", code.unwrap_or(0));
-    match code {
-        Some(close::REPLACED) => Drop::Final(text("another connection took this seat")),
-        Some(close::KICKED) => Drop::Final(text("kicked by the facilitator")),
-        Some(close::ROOM_CLOSED) => Drop::Final(text("the room was closed")),
-        Some(1000) => Drop::Final(text("closed by the server")),
-        Some(close::FLOOD) => Drop::Final(text("too many refused requests")),
-        Some(close::TOO_LARGE) => Drop::Final(text("a message was too large")),
-        _ => Drop::Retry(if reason.is_empty() {
-            text("connection lost")
-        } else {
-            reason
-        }),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn kicked_replaced_and_closed_rooms_are_final_but_drops_retry() {
-        for code in [4001, 4003, 4005, 1000, 1008, 1009] {
-            assert!(
-                matches!(classify(Some(code), String::new()), Drop::Final(_)),
-                "{code}"
-            );
-        }
-        for code in [Some(1001), Some(4004), None] {
-            assert!(
-                matches!(classify(code, "x".into()), Drop::Retry(_)),
-                "{code:?}"
-            );
-        }
     }
 }
 

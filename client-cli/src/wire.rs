@@ -3,7 +3,9 @@
 
 use std::time::Duration;
 
-use allssam_protocol::{AckResult, ClientMessage, ErrorMessage, Request, ServerMessage, View};
+use allssam_protocol::{
+    AckResult, ClientMessage, ErrorMessage, Request, ServerMessage, View, close,
+};
 use futures_util::{SinkExt, StreamExt};
 use tokio::net::TcpStream;
 use tokio_tungstenite::tungstenite::Message;
@@ -155,4 +157,51 @@ pub async fn open(url: &str, opening: ClientMessage, req: u64) -> Result<Opened,
     tokio::time::timeout(OPEN_TIMEOUT, attempt)
         .await
         .map_err(|_| ClientError::Timeout(OPEN_TIMEOUT))?
+}
+
+/// What a dropped connection calls for.
+pub enum Drop {
+    /// Reconnect and resume.
+    Retry(String),
+    /// Do not reconnect.
+    Final(String),
+}
+
+/// Which closes are final (PROTOCOL.md "Closing").
+pub fn classify(code: Option<u16>, reason: String) -> Drop {
+    let text = |what: &str| format!("{what} ({})", code.unwrap_or(0));
+    match code {
+        Some(close::REPLACED) => Drop::Final(text("another connection took this seat")),
+        Some(close::KICKED) => Drop::Final(text("kicked by the facilitator")),
+        Some(close::ROOM_CLOSED) => Drop::Final(text("the room was closed")),
+        Some(1000) => Drop::Final(text("closed by the server")),
+        Some(close::FLOOD) => Drop::Final(text("too many refused requests")),
+        Some(close::TOO_LARGE) => Drop::Final(text("a message was too large")),
+        _ => Drop::Retry(if reason.is_empty() {
+            text("connection lost")
+        } else {
+            reason
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kicked_replaced_and_closed_rooms_are_final_but_drops_retry() {
+        for code in [4001, 4003, 4005, 1000, 1008, 1009] {
+            assert!(
+                matches!(classify(Some(code), String::new()), Drop::Final(_)),
+                "{code}"
+            );
+        }
+        for code in [Some(1001), Some(4004), None] {
+            assert!(
+                matches!(classify(code, "x".into()), Drop::Retry(_)),
+                "{code:?}"
+            );
+        }
+    }
 }

@@ -9,7 +9,7 @@ use serde_json::json;
 
 use crate::bots::{BotPlan, spawn_bots};
 use crate::client::{Client, Opening};
-use crate::{banner, describe, strategy};
+use crate::{banner, panel, strategy};
 
 /// The demo's room: short phases that the bots end early by saying `ready`,
 /// and a lower conspicuousness threshold so a hoarding donju is noticed
@@ -61,7 +61,7 @@ pub async fn run(url: &str, players: u8, seed: u64, rounds: u32) -> anyhow::Resu
     }
     let _ = host.request(ClientMessage::Sync).await;
     tokio::time::sleep(Duration::from_millis(200)).await;
-    println!("\n{}", describe::debrief(&host.state()));
+    println!("\n{}", panel::debrief(&host.state()));
     let _ = stop.send(true);
     for bot in bots {
         let _ = bot.await;

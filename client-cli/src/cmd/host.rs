@@ -15,7 +15,7 @@ use crate::bots::{BotPlan, run_bot, spawn_bots};
 use crate::client::{Client, ClientError, Opening};
 use crate::parse::resolve;
 use crate::state::State;
-use crate::{banner, describe, strategy, tokens};
+use crate::{banner, describe, panel, strategy, tokens};
 
 const HELP: &str = "\
 Facilitator commands:
@@ -251,7 +251,7 @@ pub async fn run(url: &str, config: Option<ConfigPatch>, resume: bool) -> anyhow
                         let state = client.state();
                         let mut line = describe::event(&state, &e);
                         if matches!(*e, allssam_protocol::Event::GameEnded { .. }) {
-                            line = Some(describe::debrief(&state));
+                            line = Some(panel::debrief(&state));
                         }
                         line
                     }

@@ -15,7 +15,7 @@ use tokio::sync::mpsc;
 
 use crate::client::{Client, ClientError, Opening};
 use crate::parse::{COMMANDS, HELP, Input, parse};
-use crate::{describe, tokens};
+use crate::{describe, panel, tokens};
 
 /// Completes command words first, then `@names` of the room's players.
 struct Completion {
@@ -115,7 +115,7 @@ pub async fn run(url: &str, room: &str, name: &str) -> anyhow::Result<()> {
 
     println!(
         "{}\nType `help` for the commands.",
-        describe::status(&client.state())
+        panel::status(&client.state())
     );
     let mut updates = client.subscribe();
     let _ = next_tx.send(());
@@ -128,7 +128,7 @@ pub async fn run(url: &str, room: &str, name: &str) -> anyhow::Result<()> {
                     Ok(Input::Quit) => break,
                     Ok(Input::Nothing) => None,
                     Ok(Input::Help) => Some(HELP.to_string()),
-                    Ok(Input::Status) => Some(describe::status(&client.state())),
+                    Ok(Input::Status) => Some(panel::status(&client.state())),
                     Ok(Input::Send(message)) => match client.request(message).await {
                         Ok(_) => None,
                         Err(ClientError::Refused(e)) => Some(describe::refusal(&client.state(), &e)),
@@ -149,7 +149,7 @@ pub async fn run(url: &str, room: &str, name: &str) -> anyhow::Result<()> {
                         let ended = matches!(*e, allssam_protocol::Event::GameEnded { .. });
                         let line = describe::event(&client.state(), &e);
                         if ended {
-                            let _ = printer.print(describe::debrief(&client.state()));
+                            let _ = printer.print(panel::debrief(&client.state()));
                         }
                         line
                     }

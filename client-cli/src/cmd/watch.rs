@@ -4,7 +4,7 @@ use allssam_protocol::Event;
 use anyhow::Context;
 
 use crate::client::{Client, Opening};
-use crate::{banner, describe};
+use crate::{banner, describe, panel};
 
 /// Watches `room` until the game ends or the connection closes.
 pub async fn run(url: &str, room: &str) -> anyhow::Result<()> {
@@ -39,7 +39,7 @@ pub async fn run(url: &str, room: &str) -> anyhow::Result<()> {
                     println!("  ▶ {}\n", line.to_uppercase());
                 }
                 if matches!(*e, Event::GameEnded { .. }) {
-                    println!("{}", describe::debrief(&client.state()));
+                    println!("{}", panel::debrief(&client.state()));
                     return Ok(());
                 }
             }

@@ -1,6 +1,7 @@
 //! Bot strategies: pure functions from (local state, memory, seeded rng) to
 //! the next request, so that they are tested without a server.
 
+mod levers;
 mod random;
 mod roles;
 
