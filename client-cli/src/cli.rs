@@ -9,7 +9,11 @@ pub const DEFAULT_URL: &str = "ws://127.0.0.1:8080/ws";
 
 /// All-ssam: the client for players, facilitators, projectors, bots and load tests.
 #[derive(Debug, Parser)]
-#[command(name = "allssam", version, about)]
+#[command(
+    name = "allssam",
+    version,
+    about = "All-ssam's client: play, host, watch, bots, demo and loadtest"
+)]
 pub struct Cli {
     /// What to do.
     #[command(subcommand)]
