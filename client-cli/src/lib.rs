@@ -1,1 +1,20 @@
-//! placeholder
+//! All-ssam's command-line client as a library: the protocol client, the local
+//! room model, the command parser, bots and their strategies, and the load generator.
+
+pub mod banner;
+pub mod bots;
+pub mod cli;
+pub mod client;
+pub mod cmd;
+pub mod describe;
+pub mod loadtest;
+pub mod panel;
+pub mod parse;
+pub mod query;
+pub mod state;
+pub mod strategy;
+pub mod tokens;
+pub mod wire;
+
+#[cfg(test)]
+mod testkit;

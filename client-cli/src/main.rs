@@ -1,1 +1,99 @@
-fn main() {}
+//! The `allssam` binary: parses the command line and runs a subcommand.
+
+use std::sync::Arc;
+
+use allssam_cli::bots::{BotPlan, spawn_bots};
+use allssam_cli::cli::{Cli, Command};
+use allssam_cli::cmd;
+use allssam_cli::loadtest::{LoadOptions, render, run_load};
+use allssam_cli::strategy;
+use clap::Parser;
+
+#[tokio::main]
+async fn main() {
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::from_env("ALLSSAM_LOG"))
+        .with_writer(std::io::stderr)
+        .init();
+    if let Err(e) = run(Cli::parse()).await {
+        eprintln!("allssam: {e:#}");
+        std::process::exit(1);
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        Command::Demo {
+            url,
+            players,
+            seed,
+            rounds,
+        } => cmd::demo::run(&url, players, seed, rounds).await,
+        Command::Host {
+            url,
+            config,
+            rounds,
+            fast,
+            resume,
+        } => {
+            let config = cmd::host::config_from(config.as_deref(), rounds, fast)?;
+            cmd::host::run(&url, config, resume).await
+        }
+        Command::Play { room, name, url } => cmd::play::run(&url, &room, &name).await,
+        Command::Watch { room, url } => cmd::watch::run(&url, &room).await,
+        Command::Bots {
+            room,
+            count,
+            strategy: name,
+            seed,
+            url,
+        } => {
+            let strategy: Arc<dyn strategy::Strategy> =
+                strategy::by_name(&name).map(Arc::from).ok_or_else(|| {
+                    anyhow::anyhow!(
+                        "`{name}` is not a strategy: {}",
+                        strategy::STRATEGIES.join(", ")
+                    )
+                })?;
+            let (plan, _stop) = BotPlan::new(strategy, seed);
+            let bots = spawn_bots(&url, &room.to_uppercase(), count, &plan).await?;
+            println!(
+                "{} bot(s) seated in room {}; they play until the game ends.",
+                bots.len(),
+                room.to_uppercase()
+            );
+            for bot in bots {
+                let end = bot.await?;
+                tracing::info!(?end, "bot finished");
+            }
+            Ok(())
+        }
+        Command::Loadtest {
+            rooms,
+            players,
+            duration,
+            rate,
+            strategy,
+            url,
+            json,
+        } => {
+            let options = LoadOptions {
+                url,
+                rooms,
+                players: players as usize,
+                duration: std::time::Duration::from_secs(duration),
+                rate,
+                strategy,
+                progress: !json,
+                seed: 1,
+            };
+            let report = run_load(&options).await?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&report)?);
+            } else {
+                print!("{}", render(&report));
+            }
+            Ok(())
+        }
+    }
+}

@@ -1,0 +1,147 @@
+//! The command line: every subcommand and flag of `allssam`, documented.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+/// The local server the README starts.
+pub const DEFAULT_URL: &str = "ws://127.0.0.1:8080/ws";
+
+/// All-ssam: the client for players, facilitators, projectors, bots and load tests.
+#[derive(Debug, Parser)]
+#[command(
+    name = "allssam",
+    version,
+    about = "All-ssam's client: play, host, watch, bots, demo and loadtest"
+)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Play a whole fast game with bots, printing the public feed and the debrief.
+    Demo {
+        /// The server's WebSocket address.
+        #[arg(long, env = "ALLSSAM_URL", default_value = DEFAULT_URL)]
+        url: String,
+        /// Players (bots) in the room, 4 to 12.
+        #[arg(long, default_value_t = 7, value_parser = clap::value_parser!(u8).range(4..=12))]
+        players: u8,
+        /// The seed of the room and of the bots (a fixed seed replays the same decisions).
+        #[arg(long, default_value_t = 2024)]
+        seed: u64,
+        /// Rounds to play.
+        #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u32).range(1..=100))]
+        rounds: u32,
+    },
+    /// Create a room and run it from a facilitator's console.
+    Host {
+        /// The server's WebSocket address.
+        #[arg(long, env = "ALLSSAM_URL", default_value = DEFAULT_URL)]
+        url: String,
+        /// A room configuration (JSON, RULES.md §10) to create the room with.
+        #[arg(long, value_name = "FILE.json")]
+        config: Option<PathBuf>,
+        /// Rounds in the game (overrides the config file).
+        #[arg(long)]
+        rounds: Option<u32>,
+        /// Short phases (20/15/15/10 s) for a quick session.
+        #[arg(long)]
+        fast: bool,
+        /// Take back the console of the last room hosted from this machine.
+        #[arg(long, conflicts_with_all = ["config", "rounds", "fast"])]
+        resume: bool,
+    },
+    /// Join a room as a player.
+    Play {
+        /// The room code the facilitator shows.
+        room: String,
+        /// Your name in the room (1–24 characters).
+        #[arg(long)]
+        name: String,
+        /// The server's WebSocket address.
+        #[arg(long, env = "ALLSSAM_URL", default_value = DEFAULT_URL)]
+        url: String,
+    },
+    /// Show a room's public feed in large text, for a projector.
+    Watch {
+        /// The room code.
+        room: String,
+        /// The server's WebSocket address.
+        #[arg(long, env = "ALLSSAM_URL", default_value = DEFAULT_URL)]
+        url: String,
+    },
+    /// Fill open seats of a room with bots.
+    Bots {
+        /// The room code.
+        #[arg(long)]
+        room: String,
+        /// How many bots.
+        #[arg(long, default_value_t = 1)]
+        count: usize,
+        /// How they play: `sensible` (by role) or `random`.
+        #[arg(long, default_value = "sensible")]
+        strategy: String,
+        /// The bots' seed.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// The server's WebSocket address.
+        #[arg(long, env = "ALLSSAM_URL", default_value = DEFAULT_URL)]
+        url: String,
+    },
+    /// Load the server with many bot connections in fast rooms and report.
+    Loadtest {
+        /// Rooms to create.
+        #[arg(long, default_value_t = 10)]
+        rooms: usize,
+        /// Bot players per room (4 to 12).
+        #[arg(long, default_value_t = 6, value_parser = clap::value_parser!(u8).range(4..=12))]
+        players: u8,
+        /// Seconds to run.
+        #[arg(long, default_value_t = 30)]
+        duration: u64,
+        /// Acts per second per bot (open loop); without it, each bot acts as soon as its last act is answered.
+        #[arg(long)]
+        rate: Option<f64>,
+        /// How the bots play: `random` or `sensible`.
+        #[arg(long, default_value = "random")]
+        strategy: String,
+        /// The server's WebSocket address.
+        #[arg(long, env = "ALLSSAM_URL", default_value = DEFAULT_URL)]
+        url: String,
+        /// Print the report as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_is_well_formed() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn flags_parse_as_documented() {
+        let cli = Cli::try_parse_from(["allssam", "play", "ABCDEF", "--name", "Kim"])
+            .expect("play parses");
+        assert!(
+            matches!(cli.command, Command::Play { ref room, ref name, ref url }
+            if room == "ABCDEF" && name == "Kim" && url == DEFAULT_URL)
+        );
+        assert!(Cli::try_parse_from(["allssam", "demo", "--players", "3"]).is_err());
+        assert!(Cli::try_parse_from(["allssam", "host", "--resume", "--fast"]).is_err());
+        assert!(
+            Cli::try_parse_from(["allssam", "export"]).is_err(),
+            "export belongs elsewhere"
+        );
+    }
+}

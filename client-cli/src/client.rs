@@ -1,0 +1,441 @@
+//! The protocol client: one task owns the socket, numbers requests, matches
+//! answers by `req`, keeps the local room model current (asking `sync` on a
+//! seq gap) and reconnects with `resume`, resending what was in flight.
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use allssam_protocol::{
+    AckResult, ClientMessage, ConfigPatch, ErrorMessage, Event, PROTOCOL_VERSION, PlayerId,
+    Request, ServerMessage,
+};
+use futures_util::stream::{SplitSink, SplitStream};
+use futures_util::{SinkExt, StreamExt};
+use tokio::sync::{broadcast, mpsc, oneshot};
+use tokio_tungstenite::tungstenite::Message;
+
+use crate::state::State;
+pub use crate::wire::ClientError;
+use crate::wire::{Drop, Incoming, Ws, classify, frame, open, read};
+
+/// How a connection opens (PROTOCOL.md "Opening a connection").
+#[derive(Clone, Debug)]
+pub enum Opening {
+    /// Create a room and become its facilitator.
+    CreateRoom(Option<ConfigPatch>),
+    /// Take a seat in a room's lobby.
+    Join {
+        /// The room code.
+        room: String,
+        /// The player's name.
+        name: String,
+    },
+    /// Take a seat (or the facilitator's place) back.
+    Resume {
+        /// The saved token.
+        token: String,
+    },
+    /// Watch as a spectator.
+    Watch {
+        /// The room code.
+        room: String,
+    },
+}
+
+/// Who this connection is in its room.
+#[derive(Clone, Debug)]
+pub struct Session {
+    /// The room code.
+    pub room: String,
+    /// Our seat, if we hold one.
+    pub player_id: Option<PlayerId>,
+    /// The secret token to resume with (absent for spectators). Never log it.
+    pub token: Option<String>,
+}
+
+/// What the client tells its listeners, after the model has been updated.
+#[derive(Clone, Debug)]
+pub enum Update {
+    /// A fresh snapshot replaced the model.
+    Snapshot,
+    /// One event, already applied to the model.
+    Event(Box<Event>),
+    /// The connection dropped; the client is reconnecting.
+    Reconnecting(String),
+    /// The connection is back (a snapshot follows).
+    Reconnected,
+    /// The connection is closed for good (kicked, replaced, room closed, gave up).
+    Closed(String),
+}
+
+type Answer = Result<AckResult, ErrorMessage>;
+
+enum Command {
+    Send {
+        body: ClientMessage,
+        stamp: bool,
+        reply: oneshot::Sender<Answer>,
+    },
+}
+
+/// A connected client. Cheap to clone; the connection lives while a clone does.
+#[derive(Clone)]
+pub struct Client {
+    commands: mpsc::Sender<Command>,
+    state: Arc<Mutex<State>>,
+    updates: broadcast::Sender<Update>,
+    session: Session,
+    timeout: Duration,
+}
+
+/// How long `request` waits for an answer before giving up.
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+/// Reconnection attempts before giving up (with backoff up to 5 s: about 4 minutes).
+const RECONNECT_ATTEMPTS: u32 = 50;
+const KEEPALIVE: Duration = Duration::from_secs(10);
+
+impl Client {
+    /// Connects to `url` (e.g. `ws://127.0.0.1:8080/ws`) and opens the connection.
+    pub async fn connect(url: &str, opening: Opening) -> Result<Client, ClientError> {
+        let (body, given_token) = match opening {
+            Opening::CreateRoom(config) => (
+                ClientMessage::CreateRoom {
+                    protocol: PROTOCOL_VERSION,
+                    config,
+                },
+                None,
+            ),
+            Opening::Join { room, name } => (
+                ClientMessage::Join {
+                    protocol: PROTOCOL_VERSION,
+                    room,
+                    name,
+                },
+                None,
+            ),
+            Opening::Resume { token } => (
+                ClientMessage::Resume {
+                    protocol: PROTOCOL_VERSION,
+                    token: token.clone(),
+                },
+                Some(token),
+            ),
+            Opening::Watch { room } => (
+                ClientMessage::Watch {
+                    protocol: PROTOCOL_VERSION,
+                    room,
+                },
+                None,
+            ),
+        };
+        let is_watch = matches!(body, ClientMessage::Watch { .. });
+        let opened = open(url, body, 1).await?;
+        let ack = opened.ack;
+        let room = ack.room.clone().unwrap_or_else(|| opened.view.room.clone());
+        let token = given_token.or(ack.facilitator_token).or(ack.token);
+        let session = Session {
+            room: room.clone(),
+            player_id: ack
+                .player_id
+                .or(opened.view.you.as_ref().map(|y| y.player_id)),
+            token: token.clone(),
+        };
+        // How to come back: a seat or the facilitator resumes; a spectator watches again.
+        let reopen = match (&token, is_watch) {
+            (_, true) => Some(ClientMessage::Watch {
+                protocol: PROTOCOL_VERSION,
+                room,
+            }),
+            (Some(token), false) => Some(ClientMessage::Resume {
+                protocol: PROTOCOL_VERSION,
+                token: token.clone(),
+            }),
+            (None, false) => None,
+        };
+        let state = Arc::new(Mutex::new(State::new(opened.view)));
+        let (updates, _) = broadcast::channel(4096);
+        let (commands, inbox) = mpsc::channel(256);
+        let actor = Actor {
+            url: url.to_string(),
+            reopen,
+            state: state.clone(),
+            updates: updates.clone(),
+            pending: BTreeMap::new(),
+            next_req: ack.last_req.unwrap_or(1) + 1,
+            expected_seq: opened.seq + 1,
+            awaiting_sync: false,
+        };
+        tokio::spawn(actor.run(opened.ws, inbox));
+        Ok(Client {
+            commands,
+            state,
+            updates,
+            session,
+            timeout: REQUEST_TIMEOUT,
+        })
+    }
+
+    /// Who we are in the room.
+    pub fn session(&self) -> &Session {
+        &self.session
+    }
+
+    /// The local model. Do not hold the guard across an `.await`.
+    pub fn state(&self) -> MutexGuard<'_, State> {
+        // A panic while holding the lock leaves a model still worth reading.
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Listens to updates from now on.
+    pub fn subscribe(&self) -> broadcast::Receiver<Update> {
+        self.updates.subscribe()
+    }
+
+    /// Sends a request and waits for its answer. Play requests that belong to
+    /// a phase carry the model's `round` and `phase`, so a request that
+    /// crosses a phase boundary is refused rather than misapplied.
+    pub async fn request(&self, body: ClientMessage) -> Result<AckResult, ClientError> {
+        let stamp = body.is_play()
+            && !matches!(
+                body,
+                ClientMessage::Chat { .. }
+                    | ClientMessage::Share { .. }
+                    | ClientMessage::Sync
+                    | ClientMessage::Ping
+                    | ClientMessage::Leave
+            );
+        let (reply, answer) = oneshot::channel();
+        self.commands
+            .send(Command::Send { body, stamp, reply })
+            .await
+            .map_err(|_| ClientError::Closed("the connection task has ended".into()))?;
+        match tokio::time::timeout(self.timeout, answer).await {
+            Err(_) => Err(ClientError::Timeout(self.timeout)),
+            Ok(Err(_)) => Err(ClientError::Closed("the connection is closed".into())),
+            Ok(Ok(Ok(ack))) => Ok(ack),
+            Ok(Ok(Err(refusal))) => Err(ClientError::Refused(refusal)),
+        }
+    }
+}
+
+struct Pending {
+    request: Request,
+    reply: Option<oneshot::Sender<Answer>>,
+}
+
+struct Actor {
+    url: String,
+    reopen: Option<ClientMessage>,
+    state: Arc<Mutex<State>>,
+    updates: broadcast::Sender<Update>,
+    pending: BTreeMap<u64, Pending>,
+    next_req: u64,
+    expected_seq: u64,
+    awaiting_sync: bool,
+}
+
+impl Actor {
+    async fn run(mut self, ws: Ws, mut inbox: mpsc::Receiver<Command>) {
+        let mut ws = ws;
+        loop {
+            let (mut sink, mut stream) = ws.split();
+            let dropped = self.serve(&mut sink, &mut stream, &mut inbox).await;
+            let reason = match dropped {
+                Drop::Final(reason) => {
+                    self.finish(reason);
+                    return;
+                }
+                Drop::Retry(reason) => reason,
+            };
+            let _ = self.updates.send(Update::Reconnecting(reason.clone()));
+            match self.reconnect().await {
+                Some(fresh) => ws = fresh,
+                None => {
+                    self.finish(format!("gave up reconnecting after: {reason}"));
+                    return;
+                }
+            }
+        }
+    }
+
+    /// Serves one connection until it drops or every `Client` is gone.
+    async fn serve(
+        &mut self,
+        sink: &mut SplitSink<Ws, Message>,
+        stream: &mut SplitStream<Ws>,
+        inbox: &mut mpsc::Receiver<Command>,
+    ) -> Drop {
+        let mut keepalive = tokio::time::interval(KEEPALIVE);
+        keepalive.tick().await;
+        loop {
+            tokio::select! {
+                command = inbox.recv() => match command {
+                    None => {
+                        // Every Client is dropped: close politely; nothing to wait for.
+                        let _ = sink.send(Message::Close(None)).await;
+                        return Drop::Final("closed by the client".into());
+                    }
+                    Some(Command::Send { body, stamp, reply }) => {
+                        let request = self.number(body, stamp);
+                        let message = frame(&request);
+                        let req = request.req.unwrap_or(0);
+                        self.pending.insert(req, Pending { request, reply: Some(reply) });
+                        if let Err(e) = sink.send(message).await {
+                            return Drop::Retry(e.to_string());
+                        }
+                    }
+                },
+                message = stream.next() => {
+                    let Some(message) = message else {
+                        return Drop::Retry("the server hung up".into());
+                    };
+                    match read(message) {
+                        Incoming::Message(m) => {
+                            if let Some(sync) = self.receive(m)
+                                && let Err(e) = sink.send(frame(&sync)).await {
+                                    return Drop::Retry(e.to_string());
+                                }
+                        }
+                        Incoming::UnknownEvent(seq) => {
+                            // Unknown kinds still advance seq (PROTOCOL.md "Envelope").
+                            if seq == self.expected_seq {
+                                self.expected_seq += 1;
+                            }
+                        }
+                        Incoming::Nothing => {}
+                        Incoming::Closed(code, reason) => return classify(code, reason),
+                    }
+                }
+                _ = keepalive.tick() => {
+                    // The server drops a connection silent for 30 s; a ping frame counts.
+                    if let Err(e) = sink.send(Message::Ping(Vec::new().into())).await {
+                        return Drop::Retry(e.to_string());
+                    }
+                }
+            }
+        }
+    }
+
+    fn number(&mut self, body: ClientMessage, stamp: bool) -> Request {
+        let mut request = Request::new(body).with_req(self.next_req);
+        self.next_req += 1;
+        if stamp {
+            let state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+            request.round = Some(state.view.round);
+            request.phase = Some(state.view.phase);
+        }
+        request
+    }
+
+    /// Handles one server message; returns a `sync` request to send on a seq gap.
+    fn receive(&mut self, message: ServerMessage) -> Option<Request> {
+        match message {
+            ServerMessage::Ack { req, result } => self.answer(req, Ok(result)),
+            ServerMessage::Pong { req } => self.answer(req, Ok(AckResult::default())),
+            ServerMessage::Error(e) => {
+                let req = e.req;
+                self.answer(req, Err(e));
+            }
+            ServerMessage::Snapshot { seq, view } => {
+                self.lock().apply_snapshot(*view);
+                self.expected_seq = seq + 1;
+                self.awaiting_sync = false;
+                let _ = self.updates.send(Update::Snapshot);
+            }
+            ServerMessage::Event { seq, event } => {
+                if self.awaiting_sync || seq < self.expected_seq {
+                    // Covered by the snapshot on its way, or a duplicate.
+                    return None;
+                }
+                if seq > self.expected_seq {
+                    // A lost message: ask for the whole room again (PROTOCOL.md "Envelope").
+                    tracing::debug!(seq, expected = self.expected_seq, "seq gap: sync");
+                    self.awaiting_sync = true;
+                    let request = self.number(ClientMessage::Sync, false);
+                    let req = request.req.unwrap_or(0);
+                    self.pending.insert(
+                        req,
+                        Pending {
+                            request: request.clone(),
+                            reply: None,
+                        },
+                    );
+                    return Some(request);
+                }
+                self.expected_seq += 1;
+                self.lock().apply(&event);
+                // Nobody listening is fine: the model is the truth.
+                let _ = self.updates.send(Update::Event(event));
+            }
+        }
+        None
+    }
+
+    fn answer(&mut self, req: Option<u64>, answer: Answer) {
+        let Some(pending) = req.and_then(|r| self.pending.remove(&r)) else {
+            return;
+        };
+        if let Some(reply) = pending.reply {
+            // The caller may have timed out and gone: then nobody needs the answer.
+            let _ = reply.send(answer);
+        }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Resumes with backoff; resends in-flight requests marked `retry`.
+    async fn reconnect(&mut self) -> Option<Ws> {
+        let reopen = self.reopen.clone()?;
+        let mut delay = Duration::from_millis(200);
+        for _ in 0..RECONNECT_ATTEMPTS {
+            tokio::time::sleep(delay).await;
+            delay = (delay * 2).min(Duration::from_secs(5));
+            let req = self.next_req;
+            self.next_req += 1;
+            let opened = match open(&self.url, reopen.clone(), req).await {
+                Ok(opened) => opened,
+                Err(ClientError::Refused(e)) => {
+                    tracing::warn!("cannot resume: {}", e.message);
+                    return None;
+                }
+                Err(e) => {
+                    tracing::debug!("reconnect failed: {e}");
+                    continue;
+                }
+            };
+            if let Some(last) = opened.ack.last_req {
+                self.next_req = self.next_req.max(last + 1);
+            }
+            self.lock().apply_snapshot(opened.view);
+            self.expected_seq = opened.seq + 1;
+            self.awaiting_sync = false;
+            let _ = self.updates.send(Update::Reconnected);
+            let _ = self.updates.send(Update::Snapshot);
+            let mut ws = opened.ws;
+            // In flight when the line dropped: the server answers from its memory
+            // if it applied them, and applies them otherwise (PROTOCOL.md "Retries").
+            self.pending
+                .retain(|_, p| p.request.body != ClientMessage::Sync);
+            for pending in self.pending.values_mut() {
+                pending.request.retry = true;
+                if ws.send(frame(&pending.request)).await.is_err() {
+                    break;
+                }
+            }
+            return Some(ws);
+        }
+        None
+    }
+
+    fn finish(&mut self, reason: String) {
+        self.pending.clear();
+        let _ = self.updates.send(Update::Closed(reason));
+    }
+}
+
+#[cfg(test)]
+#[path = "client_tests.rs"]
+mod script_tests;

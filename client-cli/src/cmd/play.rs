@@ -1,0 +1,207 @@
+//! `allssam play ROOM --name NAME`: the player's line editor, with events
+//! printed above the input line and the seat resumed after a drop.
+
+use std::sync::{Arc, Mutex};
+
+use allssam_protocol::ErrorCode;
+use anyhow::Context as _;
+use rustyline::completion::{Completer, Pair};
+use rustyline::error::ReadlineError;
+use rustyline::highlight::Highlighter;
+use rustyline::hint::Hinter;
+use rustyline::validate::Validator;
+use rustyline::{Context, ExternalPrinter, Helper};
+use tokio::sync::mpsc;
+
+use crate::client::{Client, ClientError, Opening};
+use crate::parse::{COMMANDS, HELP, Input, parse};
+use crate::{describe, panel, tokens};
+
+/// Completes command words first, then `@names` of the room's players.
+struct Completion {
+    names: Arc<Mutex<Vec<String>>>,
+}
+
+impl Completer for Completion {
+    type Candidate = Pair;
+
+    fn complete(
+        &self,
+        line: &str,
+        pos: usize,
+        _: &Context<'_>,
+    ) -> rustyline::Result<(usize, Vec<Pair>)> {
+        let before = &line[..pos];
+        let start = before.rfind(char::is_whitespace).map_or(0, |i| i + 1);
+        let word = &before[start..];
+        let pairs = |items: Vec<String>| {
+            items
+                .into_iter()
+                .map(|s| Pair {
+                    display: s.clone(),
+                    replacement: s + " ",
+                })
+                .collect()
+        };
+        if start == 0 {
+            let commands = COMMANDS
+                .iter()
+                .filter(|c| c.starts_with(word))
+                .map(|c| c.to_string());
+            return Ok((0, pairs(commands.collect())));
+        }
+        let wanted = word.trim_start_matches('@').to_lowercase();
+        let names = self.names.lock().map(|n| n.clone()).unwrap_or_default();
+        let matching = names
+            .into_iter()
+            .filter(|n| n.to_lowercase().starts_with(&wanted))
+            .map(|n| format!("@{n}"));
+        Ok((start, pairs(matching.collect())))
+    }
+}
+
+impl Hinter for Completion {
+    type Hint = String;
+}
+impl Highlighter for Completion {}
+impl Validator for Completion {}
+impl Helper for Completion {}
+
+/// Joins (or resumes) the seat and runs the line editor until `quit` or the game ends.
+pub async fn run(url: &str, room: &str, name: &str) -> anyhow::Result<()> {
+    let room = room.to_uppercase();
+    let client = connect(url, &room, name).await?;
+    let names = Arc::new(Mutex::new(Vec::new()));
+    let refresh_names = |client: &Client| {
+        let list = client
+            .state()
+            .view
+            .players
+            .iter()
+            .map(|p| p.name.clone())
+            .collect();
+        if let Ok(mut n) = names.lock() {
+            *n = list;
+        }
+    };
+    refresh_names(&client);
+
+    let mut editor = rustyline::Editor::<Completion, rustyline::history::DefaultHistory>::new()?;
+    editor.set_helper(Some(Completion {
+        names: names.clone(),
+    }));
+    let history = tokens::dir().join("history");
+    let _ = editor.load_history(&history);
+    let mut printer = editor.create_external_printer()?;
+    let (lines_tx, mut lines) = mpsc::channel::<Option<String>>(1);
+    let (next_tx, next_rx) = std::sync::mpsc::channel::<()>();
+    // rustyline blocks: it reads on its own thread, one line per go-ahead.
+    std::thread::spawn(move || {
+        while next_rx.recv().is_ok() {
+            let line = match editor.readline("allssam> ") {
+                Ok(line) => {
+                    let _ = editor.add_history_entry(line.as_str());
+                    Some(line)
+                }
+                Err(ReadlineError::Interrupted | ReadlineError::Eof) => None,
+                Err(_) => None,
+            };
+            let _ = editor.save_history(&history);
+            if lines_tx.blocking_send(line).is_err() {
+                return;
+            }
+        }
+    });
+
+    println!(
+        "{}\nType `help` for the commands.",
+        panel::status(&client.state())
+    );
+    let mut updates = client.subscribe();
+    let _ = next_tx.send(());
+    loop {
+        tokio::select! {
+            line = lines.recv() => {
+                let Some(Some(line)) = line else { break };
+                let input = parse(&line, &client.state());
+                let out = match input {
+                    Ok(Input::Quit) => break,
+                    Ok(Input::Nothing) => None,
+                    Ok(Input::Help) => Some(HELP.to_string()),
+                    Ok(Input::Status) => Some(panel::status(&client.state())),
+                    Ok(Input::Send(message)) => match client.request(message).await {
+                        Ok(_) => None,
+                        Err(ClientError::Refused(e)) => Some(describe::refusal(&client.state(), &e)),
+                        Err(e) => Some(format!("Not sent: {e}")),
+                    },
+                    Err(problem) => Some(problem),
+                };
+                if let Some(out) = out {
+                    let _ = printer.print(out);
+                }
+                let _ = next_tx.send(());
+            }
+            update = updates.recv() => {
+                use crate::client::Update;
+                let text = match update {
+                    Ok(Update::Event(e)) => {
+                        refresh_names(&client);
+                        let ended = matches!(*e, allssam_protocol::Event::GameEnded { .. });
+                        let line = describe::event(&client.state(), &e);
+                        if ended {
+                            let _ = printer.print(panel::debrief(&client.state()));
+                        }
+                        line
+                    }
+                    Ok(Update::Reconnecting(why)) => Some(format!("Connection lost ({why}); reconnecting…")),
+                    Ok(Update::Reconnected) => Some("Reconnected.".into()),
+                    Ok(Update::Closed(why)) => {
+                        let _ = printer.print(format!("Connection closed: {why}"));
+                        break;
+                    }
+                    Ok(Update::Snapshot) => None,
+                    Err(_) => None,
+                };
+                if let Some(text) = text {
+                    let _ = printer.print(text);
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Resumes the saved seat for this room and name, or joins and saves the token.
+async fn connect(url: &str, room: &str, name: &str) -> anyhow::Result<Client> {
+    let path = tokens::path(room, name);
+    if let Some(token) = tokens::load(&path) {
+        match Client::connect(url, Opening::Resume { token }).await {
+            Ok(client) => {
+                println!("Welcome back to room {room}.");
+                return Ok(client);
+            }
+            Err(e) if e.code() == Some(ErrorCode::BadToken) => {
+                let _ = std::fs::remove_file(&path);
+            }
+            Err(e) => return Err(e).context("resuming your seat"),
+        }
+    }
+    let client = Client::connect(
+        url,
+        Opening::Join {
+            room: room.to_string(),
+            name: name.to_string(),
+        },
+    )
+    .await
+    .with_context(|| format!("joining room {room} on {url}"))?;
+    if let Some(token) = &client.session().token
+        && let Err(e) = tokens::save(&path, token)
+    {
+        eprintln!(
+            "(could not save your seat's token in {}: {e})",
+            path.display()
+        );
+    }
+    Ok(client)
+}

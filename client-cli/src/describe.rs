@@ -1,0 +1,292 @@
+//! Plain sentences for people: events, refusals, the status panel and the
+//! debrief, all read from the local model.
+
+use std::fmt::Write as _;
+use std::time::Duration;
+
+use allssam_protocol::{
+    CaseInfo, ErrorCode, ErrorMessage, Event, OfferInfo, OfferKind, Phase, SentenceKind,
+};
+
+use crate::state::State;
+
+/// "1 min 20 s", "45 s".
+pub fn duration(d: Duration) -> String {
+    let secs = d.as_secs();
+    match (secs / 60, secs % 60) {
+        (0, s) => format!("{s} s"),
+        (m, 0) => format!("{m} min"),
+        (m, s) => format!("{m} min {s} s"),
+    }
+}
+
+/// "round 2 of 6, dealing, 1 min 20 s left".
+pub fn phase_line(s: &State) -> String {
+    let v = &s.view;
+    let when = match v.phase {
+        Phase::Lobby => {
+            return format!(
+                "room {}: lobby, waiting for the facilitator to start",
+                v.room
+            );
+        }
+        Phase::Ended => return format!("room {}: the game has ended", v.room),
+        _ => format!("round {} of {}, {}", v.round, v.rounds, v.phase),
+    };
+    match (v.paused, s.time_left()) {
+        (true, _) => format!("{when} (paused)"),
+        (false, Some(left)) => format!("{when}, {} left", duration(left)),
+        (false, None) => format!("{when}, until everyone is ready"),
+    }
+}
+
+/// One offer as a person reads it, with its short number.
+pub fn offer(s: &State, o: &OfferInfo) -> String {
+    let label = s.offer_label(o.id).unwrap_or(0);
+    let (from, to) = (s.name(o.from), s.name(o.to));
+    let what = match (o.kind, o.amount, o.favor) {
+        (OfferKind::Lease, Some(rent), _) => format!("a lease at {rent} won a month"),
+        (OfferKind::Favor, _, Some(f)) => format!("a favor ({f})"),
+        (OfferKind::Demand, Some(a), _) => format!("a demand for {a} won"),
+        (OfferKind::Pact, _, _) => "a pact".into(),
+        (OfferKind::PerDiem, Some(a), _) => format!("a per diem of {a} won"),
+        (kind, Some(a), _) => format!("a {kind} of {a} won"),
+        (kind, None, _) => format!("a {kind}"),
+    };
+    format!("[offer {label}] {from} → {to}: {what}")
+}
+
+pub(crate) fn case_line(s: &State, c: &CaseInfo) -> String {
+    let mut line = format!(
+        "case {}: {} accuses {} of {}",
+        c.id,
+        s.name(c.accuser),
+        s.name(c.accused),
+        c.charge.as_str().replace('_', " ")
+    );
+    if let Some(ev) = &c.evidence {
+        let labels: Vec<String> = ev
+            .iter()
+            .map(|i| {
+                s.infraction_label(*i)
+                    .map_or(format!("#{i}"), |l| l.to_string())
+            })
+            .collect();
+        let _ = write!(
+            line,
+            " (evidence: {})",
+            if labels.is_empty() {
+                "none".into()
+            } else {
+                labels.join(",")
+            }
+        );
+    }
+    if c.withdrawn {
+        line.push_str(" — withdrawn");
+    } else if let Some(v) = c.verdict {
+        let _ = write!(line, " — {v}");
+        if c.evidence_ruling.is_some_and(|e| e != v) {
+            line.push_str(", AGAINST THE EVIDENCE");
+        }
+    }
+    line
+}
+
+/// The event as a sentence, or `None` for bookkeeping nobody needs to read.
+pub fn event(s: &State, e: &Event) -> Option<String> {
+    let n = |id| s.name(id);
+    Some(match e {
+        Event::PlayerJoined { player } => format!("{} joined the room.", player.name),
+        Event::PlayerLeft { player } => format!("{} left the room.", player.name),
+        Event::PlayerUpdated {
+            player,
+            role: Some(r),
+            ..
+        } => format!("{} is the {r}.", n(*player)),
+        Event::PlayerUpdated {
+            player,
+            connected: Some(c),
+            ..
+        } => {
+            format!(
+                "{} {}.",
+                n(*player),
+                if *c { "is back" } else { "lost the connection" }
+            )
+        }
+        Event::PlayerUpdated {
+            player,
+            wealth_tier: Some(t),
+            ..
+        } => format!("{} now looks {t}.", n(*player)),
+        Event::PlayerUpdated { .. }
+        | Event::BalanceChanged { .. }
+        | Event::ConfigChanged { .. } => return None,
+        Event::PhaseChanged {
+            round,
+            phase,
+            skipped,
+            market,
+            ..
+        } => {
+            let mut line = format!("── Round {round}: {phase} ──");
+            if !skipped.is_empty() {
+                let names: Vec<&str> = skipped.iter().map(|p| p.as_str()).collect();
+                let _ = write!(line, " (skipped {})", names.join(", "));
+            }
+            if let Some(m) = market {
+                let _ = write!(
+                    line,
+                    "\nMarket: salary {}, income {}, rent paid {}, rent received {}",
+                    m.salary, m.income, m.rent_paid, m.rent_received
+                );
+                if m.harassments > 0 {
+                    let _ = write!(
+                        line,
+                        "; {} harassment(s) cost you {} won — one of your workers was apprehended",
+                        m.harassments, m.harassment_cut
+                    );
+                }
+                if m.released {
+                    line.push_str("; you are released from prison");
+                }
+            }
+            line
+        }
+        Event::Chat {
+            from,
+            to: Some(_),
+            text,
+        } => format!("{} (privately): {text}", s.speaker(*from)),
+        Event::Chat { from, text, .. } => format!("{}: {text}", s.speaker(*from)),
+        Event::OfferMade { offer: o } => format!("New {}", offer(s, o)),
+        Event::OfferAnswered { offer: o, accepted } => {
+            format!(
+                "{} {}.",
+                offer(s, o),
+                if *accepted {
+                    "was accepted"
+                } else {
+                    "was rejected"
+                }
+            )
+        }
+        Event::OfferWithdrawn { offer: o } => format!("{} was withdrawn.", offer(s, o)),
+        Event::OfferExpired { offer: o } => format!("{} expired.", offer(s, o)),
+        Event::TieChanged { a, b, strength: 0 } => {
+            format!("The tie between {} and {} is gone.", n(*a), n(*b))
+        }
+        Event::TieChanged { a, b, strength } => {
+            format!("Tie {} – {}: strength {strength}.", n(*a), n(*b))
+        }
+        Event::Rumor { a, b } => {
+            format!("Word gets around: {} and {} are in all-ssam.", n(*a), n(*b))
+        }
+        Event::RumorEnded { a, b } => format!("People stop talking about {} and {}.", n(*a), n(*b)),
+        Event::LeaseStarted { donju, manager, .. } => {
+            format!("{} leases factory space from {}.", n(*donju), n(*manager))
+        }
+        Event::LeaseEnded { donju, manager, .. } => {
+            format!("{}'s lease from {} has ended.", n(*donju), n(*manager))
+        }
+        Event::InfractionLearned {
+            infraction: i,
+            from,
+        } => {
+            let label = s.infraction_label(i.id).unwrap_or(0);
+            let source = from.map_or(String::new(), |f| format!(" (told by {})", n(f)));
+            format!(
+                "You know infraction {label}: {} between {} and {}, round {}{source}.",
+                i.kind.as_str().replace('_', " "),
+                n(i.parties[0]),
+                n(i.parties[1]),
+                i.round
+            )
+        }
+        Event::OrderIssued { .. } => {
+            "The Party secretary issues the extra-earnings order: leases are legal this round."
+                .into()
+        }
+        Event::TipOff {
+            case,
+            accuser,
+            charge,
+        } => {
+            format!(
+                "A friend in the prosecutor's office warns you: {} has accused you of {} (case {case}).",
+                n(*accuser),
+                charge.as_str().replace('_', " ")
+            )
+        }
+        Event::CaseOpened { case } => format!("Opened: {}.", case_line(s, case)),
+        Event::CaseWithdrawn { case } => format!("Case {case} was withdrawn by its accuser."),
+        Event::RulingRecorded {
+            case,
+            prosecutor,
+            verdict,
+        } => format!("{} rules {verdict} on case {case}.", n(*prosecutor)),
+        Event::Verdict {
+            case,
+            verdict,
+            evidence_ruling,
+            votes,
+        } => {
+            let mut line = format!("Verdict on case {case}: {verdict}");
+            if verdict != evidence_ruling {
+                let _ = write!(
+                    line,
+                    " — against the evidence, which said {evidence_ruling}"
+                );
+            }
+            if let Some(v) = votes {
+                let _ = write!(line, " (votes {}–{})", v.guilty, v.acquit);
+            }
+            line + "."
+        }
+        Event::Sentence {
+            player,
+            sentence,
+            amount,
+            until_round,
+            ..
+        } => {
+            let money = amount.map_or(String::new(), |a| format!(", {a} won taken"));
+            match sentence {
+                SentenceKind::Imprisoned => format!(
+                    "{} goes to prison until round {}{money}.",
+                    n(*player),
+                    until_round.unwrap_or(0)
+                ),
+                SentenceKind::Dismissed => {
+                    format!("{} is dismissed from the post{money}.", n(*player))
+                }
+                SentenceKind::Reprimanded => {
+                    format!("{} is protected: a reprimand only.", n(*player))
+                }
+                SentenceKind::Fined => {
+                    format!("{} is fined for a false report{money}.", n(*player))
+                }
+            }
+        }
+        Event::Paused { .. } => "The facilitator paused the clock.".into(),
+        Event::Unpaused { .. } => "The clock runs again.".into(),
+        Event::GameEnded { .. } => "The game is over.".into(),
+    })
+}
+
+/// A refusal as a plain sentence, with the clock when it is about timing.
+pub fn refusal(s: &State, e: &ErrorMessage) -> String {
+    let mut line = e.message.clone();
+    if e.code == ErrorCode::WrongPhase {
+        let _ = write!(line, " (now: {})", phase_line(s));
+    }
+    if let Some(ms) = e.detail.as_ref().and_then(|d| d.retry_after_ms) {
+        let _ = write!(
+            line,
+            "; try again in {}",
+            duration(Duration::from_millis(ms))
+        );
+    }
+    line
+}

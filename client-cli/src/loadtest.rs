@@ -1,0 +1,217 @@
+//! The load generator: R fast rooms of P bots each, closed or open loop, and
+//! a report of throughput, refusals and request→ack latency.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+use std::time::{Duration, Instant};
+
+use allssam_protocol::{ClientMessage, ConfigPatch};
+use serde::Serialize;
+
+use crate::bots::{BotOptions, BotPlan, spawn_bots};
+use crate::client::{Client, Opening};
+use crate::strategy;
+
+/// What to run.
+#[derive(Clone, Debug)]
+pub struct LoadOptions {
+    /// The server's WebSocket address.
+    pub url: String,
+    /// Rooms to create.
+    pub rooms: usize,
+    /// Bots per room.
+    pub players: usize,
+    /// How long to run once the rooms are started.
+    pub duration: Duration,
+    /// Acts per second per bot (open loop); `None`: closed loop.
+    pub rate: Option<f64>,
+    /// `random` or `sensible`.
+    pub strategy: String,
+    /// Show a progress bar.
+    pub progress: bool,
+    /// Seed of the bots.
+    pub seed: u64,
+}
+
+/// Request→ack latency in milliseconds.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Latency {
+    /// Median.
+    pub p50: f64,
+    /// 95th percentile.
+    pub p95: f64,
+    /// 99th percentile.
+    pub p99: f64,
+    /// Largest.
+    pub max: f64,
+}
+
+/// What a load run measured.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct LoadReport {
+    /// Rooms that were created and started.
+    pub rooms: usize,
+    /// Bot connections that joined.
+    pub connections: usize,
+    /// Rooms or bots that could not be set up, with why.
+    pub setup_errors: Vec<String>,
+    /// Seconds measured.
+    pub seconds: f64,
+    /// Requests acknowledged.
+    pub acked: u64,
+    /// Acknowledged requests per second.
+    pub acked_per_second: f64,
+    /// Events received by the bots.
+    pub events: u64,
+    /// Events per second.
+    pub events_per_second: f64,
+    /// Refusals by error code (`transport` for a lost connection or a timeout).
+    pub refusals: BTreeMap<String, u64>,
+    /// Request→answer latency.
+    pub latency_ms: Latency,
+}
+
+/// Fast rooms that last: many rounds of short phases (bots end them early with `ready`).
+fn load_config(seed: u64) -> ConfigPatch {
+    let value = serde_json::json!({
+        "rounds": 100,
+        "seed": seed,
+        "phase_seconds": {"dealing": 3, "accusation": 2, "investigation": 2, "verdict": 2},
+    });
+    match value {
+        serde_json::Value::Object(map) => ConfigPatch(map),
+        _ => ConfigPatch::default(),
+    }
+}
+
+/// Runs the load and returns what it measured.
+pub async fn run_load(options: &LoadOptions) -> anyhow::Result<LoadReport> {
+    let strategy: Arc<dyn strategy::Strategy> = strategy::by_name(&options.strategy)
+        .map(Arc::from)
+        .ok_or_else(|| {
+            anyhow::anyhow!(
+                "`{}` is not a strategy: {}",
+                options.strategy,
+                strategy::STRATEGIES.join(", ")
+            )
+        })?;
+    let (mut plan, stop) = BotPlan::new(strategy, options.seed);
+    plan.options = BotOptions {
+        think_ms: (0, 0),
+        rate: options.rate,
+        max_acts_per_phase: 50,
+    };
+    let mut report = LoadReport::default();
+    let mut setups = tokio::task::JoinSet::new();
+    for r in 0..options.rooms {
+        let (url, plan, players) = (options.url.clone(), plan.clone(), options.players);
+        setups.spawn(async move {
+            let host =
+                Client::connect(&url, Opening::CreateRoom(Some(load_config(r as u64)))).await?;
+            let room = host.session().room.clone();
+            let bots = spawn_bots(&url, &room, players, &plan).await?;
+            host.request(ClientMessage::Start).await?;
+            Ok::<_, crate::client::ClientError>((host, bots))
+        });
+    }
+    let mut hosts = Vec::new();
+    let mut tasks = Vec::new();
+    while let Some(joined) = setups.join_next().await {
+        match joined {
+            Ok(Ok((host, bots))) => {
+                report.rooms += 1;
+                report.connections += bots.len();
+                hosts.push(host);
+                tasks.extend(bots);
+            }
+            Ok(Err(e)) => report.setup_errors.push(e.to_string()),
+            Err(e) => report.setup_errors.push(e.to_string()),
+        }
+    }
+    // Measure from here: setup traffic is not the load.
+    let stats = plan.stats.clone();
+    let base = (
+        stats.acked.load(Ordering::Relaxed),
+        stats.events.load(Ordering::Relaxed),
+    );
+    if let Ok(mut h) = stats.latency_us.lock() {
+        h.reset();
+    }
+    let bar = options.progress.then(|| {
+        let bar = indicatif::ProgressBar::new(options.duration.as_secs().max(1));
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} s  {msg}")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        bar
+    });
+    let started = Instant::now();
+    while started.elapsed() < options.duration {
+        tokio::time::sleep(Duration::from_millis(250).min(options.duration)).await;
+        if let Some(bar) = &bar {
+            let secs = started.elapsed().as_secs_f64().max(0.001);
+            let acked = stats.acked.load(Ordering::Relaxed) - base.0;
+            bar.set_position(started.elapsed().as_secs());
+            bar.set_message(format!(
+                "{} conns, {:.0} acks/s",
+                report.connections,
+                acked as f64 / secs
+            ));
+        }
+    }
+    let seconds = started.elapsed().as_secs_f64();
+    let _ = stop.send(true);
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+    report.seconds = seconds;
+    report.acked = stats.acked.load(Ordering::Relaxed) - base.0;
+    report.events = stats.events.load(Ordering::Relaxed) - base.1;
+    report.acked_per_second = report.acked as f64 / seconds;
+    report.events_per_second = report.events as f64 / seconds;
+    report.refusals = stats.refusals.lock().map(|r| r.clone()).unwrap_or_default();
+    if let Ok(h) = stats.latency_us.lock() {
+        let ms = |us: u64| us as f64 / 1000.0;
+        report.latency_ms = Latency {
+            p50: ms(h.value_at_quantile(0.50)),
+            p95: ms(h.value_at_quantile(0.95)),
+            p99: ms(h.value_at_quantile(0.99)),
+            max: ms(h.max()),
+        };
+    }
+    for task in tasks {
+        // Each bot notices `stop` within half a second, or its request times out.
+        let _ = tokio::time::timeout(Duration::from_secs(5), task).await;
+    }
+    for host in &hosts {
+        let _ = host.request(ClientMessage::End).await;
+    }
+    Ok(report)
+}
+
+/// The report for people.
+pub fn render(r: &LoadReport) -> String {
+    let mut out = format!(
+        "rooms {}  connections {}  over {:.1} s\nacked {} ({:.1}/s)  events {} ({:.1}/s)\nlatency ms: p50 {:.2}  p95 {:.2}  p99 {:.2}  max {:.2}\n",
+        r.rooms,
+        r.connections,
+        r.seconds,
+        r.acked,
+        r.acked_per_second,
+        r.events,
+        r.events_per_second,
+        r.latency_ms.p50,
+        r.latency_ms.p95,
+        r.latency_ms.p99,
+        r.latency_ms.max
+    );
+    if !r.refusals.is_empty() {
+        let list: Vec<String> = r.refusals.iter().map(|(c, n)| format!("{c} {n}")).collect();
+        out.push_str(&format!("refusals: {}\n", list.join(", ")));
+    }
+    for e in &r.setup_errors {
+        out.push_str(&format!("setup error: {e}\n"));
+    }
+    out
+}

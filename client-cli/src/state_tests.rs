@@ -1,0 +1,161 @@
+//! Tests of the local room model: events applied to a snapshot.
+#![allow(clippy::unwrap_used)]
+
+use allssam_protocol::{
+    BalanceReason, CaseId, Charge, Event, InfractionKind, MarketReport, OfferKind, Phase, Role,
+    SentenceKind, Status, Verdict,
+};
+
+use crate::testkit::{infraction, offer, pid, room};
+
+#[test]
+fn offers_get_stable_short_labels_and_leave_on_answer() {
+    let mut s = room(Role::Donju, Phase::Dealing);
+    s.apply(&Event::OfferMade {
+        offer: offer(987_654, 1, 2, OfferKind::Bribe, Some(100)),
+    });
+    s.apply(&Event::OfferMade {
+        offer: offer(12, 3, 1, OfferKind::Favor, None),
+    });
+    assert_eq!(s.offer_label(allssam_protocol::OfferId(987_654)), Some(1));
+    assert_eq!(s.offer_by_label(2), Some(allssam_protocol::OfferId(12)));
+    s.apply(&Event::OfferAnswered {
+        offer: offer(987_654, 1, 2, OfferKind::Bribe, Some(100)),
+        accepted: true,
+    });
+    assert_eq!(s.view.offers.len(), 1);
+    // A label outlives its offer, and a new offer never reuses it.
+    s.apply(&Event::OfferMade {
+        offer: offer(5, 1, 3, OfferKind::PerDiem, Some(60)),
+    });
+    assert_eq!(s.offer_label(allssam_protocol::OfferId(5)), Some(3));
+    assert_eq!(s.offers_from_me().len(), 1);
+    assert_eq!(s.offers_to_me().len(), 1);
+}
+
+#[test]
+fn own_balance_ties_and_rumors_follow_events() {
+    let mut s = room(Role::Donju, Phase::Dealing);
+    s.apply(&Event::BalanceChanged {
+        player: pid(1),
+        balance: 1000,
+        available: 800,
+        reason: BalanceReason::Escrow,
+    });
+    s.apply(&Event::TieChanged {
+        a: pid(2),
+        b: pid(1),
+        strength: 4,
+    });
+    s.apply(&Event::Rumor {
+        a: pid(1),
+        b: pid(2),
+    });
+    let you = s.view.you.as_ref().unwrap();
+    assert_eq!((you.balance, you.available), (1000, 800));
+    assert_eq!(s.tie_with(pid(2)), 4);
+    assert_eq!(s.view.rumors.len(), 1);
+    s.apply(&Event::TieChanged {
+        a: pid(1),
+        b: pid(2),
+        strength: 0,
+    });
+    s.apply(&Event::RumorEnded {
+        a: pid(2),
+        b: pid(1),
+    });
+    assert_eq!(s.tie_with(pid(2)), 0);
+    assert!(s.view.ties.is_empty() && s.view.rumors.is_empty());
+}
+
+#[test]
+fn the_market_report_moves_our_balance_and_clears_ready() {
+    let mut s = room(Role::Donju, Phase::Verdict);
+    s.view.players[1].ready = true;
+    s.view.order_in_force = true;
+    s.apply(&Event::PhaseChanged {
+        round: 2,
+        phase: Phase::Dealing,
+        deadline_ms: Some(1000),
+        skipped: vec![],
+        market: Some(MarketReport {
+            income: 200,
+            rent_paid: 60,
+            ..MarketReport::default()
+        }),
+    });
+    let you = s.view.you.as_ref().unwrap();
+    assert_eq!((you.balance, you.available), (1140, 1140));
+    assert_eq!((s.view.round, s.view.phase), (2, Phase::Dealing));
+    assert!(!s.view.players[1].ready);
+    assert!(!s.view.order_in_force, "the order lasts one round");
+    assert!(s.time_left().is_some());
+}
+
+#[test]
+fn cases_verdicts_and_sentences_are_recorded() {
+    let mut s = room(Role::Secretary, Phase::Accusation);
+    s.apply(&Event::InfractionLearned {
+        infraction: infraction(77, InfractionKind::IllegalLease, 5, 3),
+        from: None,
+    });
+    let case = allssam_protocol::CaseInfo {
+        id: CaseId(1),
+        round: 1,
+        accuser: pid(1),
+        accused: pid(3),
+        charge: Charge::IllegalBusiness,
+        withdrawn: false,
+        evidence: Some(vec![allssam_protocol::InfractionId(77)]),
+        evidence_detail: None,
+        hearers: vec![pid(4)],
+        head_hears: true,
+        your_ruling: None,
+        votes: None,
+        rulings: None,
+        verdict: None,
+        evidence_ruling: None,
+        sentence: None,
+    };
+    s.apply(&Event::CaseOpened { case });
+    assert!(s.cited(allssam_protocol::InfractionId(77)));
+    s.apply(&Event::Verdict {
+        case: CaseId(1),
+        verdict: Verdict::Guilty,
+        evidence_ruling: Verdict::Guilty,
+        votes: None,
+    });
+    s.apply(&Event::Sentence {
+        case: CaseId(1),
+        player: pid(5),
+        sentence: SentenceKind::Imprisoned,
+        amount: Some(500),
+        until_round: Some(4),
+    });
+    let c = s.case(CaseId(1)).unwrap();
+    assert_eq!(c.verdict, Some(Verdict::Guilty));
+    assert_eq!(c.sentence.as_ref().unwrap().len(), 1);
+    assert_eq!(s.player(pid(5)).unwrap().status, Status::Imprisoned);
+    assert!(!s.at_liberty(pid(5)));
+}
+
+#[test]
+fn a_fresh_snapshot_keeps_labels() {
+    let mut s = room(Role::Donju, Phase::Dealing);
+    s.apply(&Event::InfractionLearned {
+        infraction: infraction(9, InfractionKind::Bribery, 1, 2),
+        from: Some(pid(2)),
+    });
+    let mut view = s.view.clone();
+    view.infractions
+        .insert(0, infraction(3, InfractionKind::Bribery, 1, 4));
+    s.apply_snapshot(view);
+    assert_eq!(
+        s.infraction_label(allssam_protocol::InfractionId(9)),
+        Some(1)
+    );
+    assert_eq!(
+        s.infraction_label(allssam_protocol::InfractionId(3)),
+        Some(2)
+    );
+}

@@ -1,0 +1,72 @@
+//! Saved tokens: one small file per room and name under the local state
+//! directory, so that `play` and `host --resume` can take a seat back.
+
+use std::path::PathBuf;
+
+/// The directory tokens live in: `$XDG_STATE_HOME/allssam`, else
+/// `~/.local/state/allssam`, else `./.allssam`.
+pub fn dir() -> PathBuf {
+    if let Some(state) = std::env::var_os("XDG_STATE_HOME").filter(|v| !v.is_empty()) {
+        return PathBuf::from(state).join("allssam");
+    }
+    match std::env::var_os("HOME").filter(|v| !v.is_empty()) {
+        Some(home) => PathBuf::from(home).join(".local/state/allssam"),
+        None => PathBuf::from(".allssam"),
+    }
+}
+
+/// The file for a seat: `ROOM-name.token` (the name lowercased, unsafe characters replaced).
+pub fn path(room: &str, name: &str) -> PathBuf {
+    let safe: String = name
+        .to_lowercase()
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    dir().join(format!("{}-{safe}.token", room.to_uppercase()))
+}
+
+/// The facilitator's file of the last room hosted.
+pub fn host_path() -> PathBuf {
+    dir().join("host.token")
+}
+
+/// Saves a token (readable by the owner only on Unix).
+pub fn save(path: &PathBuf, contents: &str) -> std::io::Result<()> {
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent)?;
+    }
+    std::fs::write(path, contents)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))?;
+    }
+    Ok(())
+}
+
+/// Reads a saved token, if there is one.
+pub fn load(path: &PathBuf) -> Option<String> {
+    std::fs::read_to_string(path)
+        .ok()
+        .map(|t| t.trim().to_string())
+        .filter(|t| !t.is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    #[test]
+    fn seat_files_are_per_room_and_name_and_safe() {
+        let p = super::path("abcdef", "Kim Jong/..");
+        let file = p.file_name().unwrap().to_str().unwrap().to_string();
+        assert_eq!(file, "ABCDEF-kim_jong___.token");
+        assert_ne!(super::path("ABCDEF", "Kim"), super::path("ABCDEF", "Lee"));
+    }
+}

@@ -1,0 +1,207 @@
+//! The WebSocket edge: dial the server, send one request, read server
+//! messages leniently, and perform an opening handshake up to its snapshot.
+
+use std::time::Duration;
+
+use allssam_protocol::{
+    AckResult, ClientMessage, ErrorMessage, Request, ServerMessage, View, close,
+};
+use futures_util::{SinkExt, StreamExt};
+use tokio::net::TcpStream;
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::{MaybeTlsStream, WebSocketStream, connect_async};
+
+/// An open WebSocket to the server.
+pub type Ws = WebSocketStream<MaybeTlsStream<TcpStream>>;
+
+/// How long an opening handshake may take (the server allows 10 s for the
+/// opening message; the answer and snapshot come right after it).
+pub const OPEN_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Why a connection or a request failed.
+#[derive(Debug, thiserror::Error)]
+pub enum ClientError {
+    /// The server could not be reached.
+    #[error("cannot reach {url}: {reason}")]
+    Connect {
+        /// Where we tried.
+        url: String,
+        /// Why it failed.
+        reason: String,
+    },
+    /// The server refused the request; nothing changed.
+    #[error("{}", .0.message)]
+    Refused(ErrorMessage),
+    /// The connection is closed for good.
+    #[error("connection closed: {0}")]
+    Closed(String),
+    /// No answer came in time.
+    #[error("no answer from the server within {0:?}")]
+    Timeout(Duration),
+    /// The server sent something this client cannot read.
+    #[error("unexpected message from the server: {0}")]
+    Protocol(String),
+}
+
+impl ClientError {
+    /// The protocol error code, for a refusal.
+    pub fn code(&self) -> Option<allssam_protocol::ErrorCode> {
+        match self {
+            ClientError::Refused(e) => Some(e.code),
+            _ => None,
+        }
+    }
+}
+
+/// What an opening handshake produced: the ack, the first snapshot and its seq.
+pub struct Opened {
+    /// The socket, ready for play.
+    pub ws: Ws,
+    /// The opening ack.
+    pub ack: AckResult,
+    /// The first snapshot.
+    pub view: View,
+    /// The snapshot's seq.
+    pub seq: u64,
+}
+
+/// What one frame from the server means to a client.
+pub enum Incoming {
+    /// A message this client understands.
+    Message(ServerMessage),
+    /// An event of a kind this client does not know (ignored, but it counts for seq).
+    UnknownEvent(u64),
+    /// A frame with nothing for the client (WebSocket ping/pong, binary).
+    Nothing,
+    /// The server closed the connection, with its close code if any.
+    Closed(Option<u16>, String),
+}
+
+/// Dials `url` (e.g. `ws://127.0.0.1:8080/ws`).
+pub async fn dial(url: &str) -> Result<Ws, ClientError> {
+    let (ws, _) = connect_async(url).await.map_err(|e| ClientError::Connect {
+        url: url.to_string(),
+        reason: e.to_string(),
+    })?;
+    Ok(ws)
+}
+
+/// Serializes one request into a text frame.
+pub fn frame(request: &Request) -> Message {
+    // A Request always serializes: it holds only strings, numbers and ids.
+    Message::text(serde_json::to_string(request).unwrap_or_default())
+}
+
+/// Reads one WebSocket message as the protocol asks a client to: unknown
+/// event kinds are skipped, not errors (PROTOCOL.md, first section).
+pub fn read(message: Result<Message, tokio_tungstenite::tungstenite::Error>) -> Incoming {
+    match message {
+        Ok(Message::Text(text)) => match ServerMessage::parse_lenient(&text) {
+            Ok(Some(m)) => Incoming::Message(m),
+            Ok(None) => {
+                let seq = serde_json::from_str::<serde_json::Value>(&text)
+                    .ok()
+                    .and_then(|v| v.get("seq").and_then(serde_json::Value::as_u64))
+                    .unwrap_or(0);
+                Incoming::UnknownEvent(seq)
+            }
+            Err(e) => {
+                tracing::warn!("unreadable server message: {e}");
+                Incoming::Nothing
+            }
+        },
+        Ok(Message::Close(frame)) => match frame {
+            Some(f) => Incoming::Closed(Some(u16::from(f.code)), f.reason.to_string()),
+            None => Incoming::Closed(None, "closed".into()),
+        },
+        Ok(_) => Incoming::Nothing,
+        Err(e) => Incoming::Closed(None, e.to_string()),
+    }
+}
+
+/// Dials and sends an opening request; waits for its answer and the snapshot.
+pub async fn open(url: &str, opening: ClientMessage, req: u64) -> Result<Opened, ClientError> {
+    let attempt = async {
+        let mut ws = dial(url).await?;
+        let request = Request::new(opening).with_req(req);
+        ws.send(frame(&request))
+            .await
+            .map_err(|e| ClientError::Closed(e.to_string()))?;
+        let mut ack = None;
+        while let Some(message) = ws.next().await {
+            match read(message) {
+                Incoming::Message(ServerMessage::Ack { result, .. }) => ack = Some(result),
+                Incoming::Message(ServerMessage::Error(e)) => return Err(ClientError::Refused(e)),
+                Incoming::Message(ServerMessage::Snapshot { seq, view }) => {
+                    let ack = ack.ok_or_else(|| {
+                        ClientError::Protocol("a snapshot before the opening ack".into())
+                    })?;
+                    return Ok(Opened {
+                        ws,
+                        ack,
+                        view: *view,
+                        seq,
+                    });
+                }
+                Incoming::Closed(code, reason) => {
+                    return Err(ClientError::Closed(format!(
+                        "{reason} (code {})",
+                        code.unwrap_or(0)
+                    )));
+                }
+                _ => {}
+            }
+        }
+        Err(ClientError::Closed("the server hung up".into()))
+    };
+    tokio::time::timeout(OPEN_TIMEOUT, attempt)
+        .await
+        .map_err(|_| ClientError::Timeout(OPEN_TIMEOUT))?
+}
+
+/// What a dropped connection calls for.
+pub enum Drop {
+    /// Reconnect and resume.
+    Retry(String),
+    /// Do not reconnect.
+    Final(String),
+}
+
+/// Which closes are final (PROTOCOL.md "Closing").
+pub fn classify(code: Option<u16>, reason: String) -> Drop {
+    let text = |what: &str| format!("{what} ({})", code.unwrap_or(0));
+    match code {
+        Some(close::REPLACED) => Drop::Final(text("another connection took this seat")),
+        Some(close::KICKED) => Drop::Final(text("kicked by the facilitator")),
+        Some(close::ROOM_CLOSED) => Drop::Final(text("the room was closed")),
+        Some(1000) => Drop::Final(text("closed by the server")),
+        Some(close::FLOOD) => Drop::Final(text("too many refused requests")),
+        Some(close::TOO_LARGE) => Drop::Final(text("a message was too large")),
+        _ => Drop::Retry(if reason.is_empty() {
+            text("connection lost")
+        } else {
+            reason
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kicked_replaced_and_closed_rooms_are_final_but_drops_retry() {
+        for code in [4001, 4003, 4005, 1000, 1008, 1009] {
+            assert!(
+                matches!(classify(Some(code), String::new()), Drop::Final(_)),
+                "{code}"
+            );
+        }
+        for code in [Some(1001), Some(4004), None] {
+            assert!(
+                matches!(classify(code, "x".into()), Drop::Retry(_)),
+                "{code:?}"
+            );
+        }
+    }
+}
