@@ -2,3 +2,4 @@
 //! sessions, the WebSocket and HTTP surface, and the durable store.
 
 pub mod game;
+pub mod store;
