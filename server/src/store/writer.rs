@@ -59,6 +59,11 @@ pub(crate) fn run(
             commit_batch(&mut conn, &mut batch, &counters);
         }
         if let Some(done) = close {
+            // Move the WAL into the main file so that a cleanly stopped
+            // server leaves one self-contained file (safe to copy).
+            if let Err(e) = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(())) {
+                tracing::warn!(error = %e, "store checkpoint at close failed");
+            }
             drop(conn);
             // The closer may have given up waiting; nothing more to do.
             let _ = done.send(());
