@@ -13,13 +13,13 @@ use super::types::{LogRecord, Write};
 /// A unit of work for the writer.
 pub(crate) enum Job {
     /// Writes to apply atomically; `done` hears once they are committed.
-    Writes {
-        writes: Vec<Write>,
-        done: oneshot::Sender<Result<(), StoreError>>,
-    },
+    Writes { writes: Vec<Write>, done: Reply },
     /// Commit what came before, close the connection, then answer.
     Close { done: oneshot::Sender<()> },
 }
+
+/// Tells a submitter how its writes fared once the batch is over.
+type Reply = oneshot::Sender<Result<(), StoreError>>;
 
 /// Counters for tests and metrics.
 #[derive(Debug, Default)]
@@ -37,7 +37,7 @@ pub(crate) fn run(
     max_batch: usize,
     counters: Arc<Counters>,
 ) {
-    let mut batch: Vec<(Vec<Write>, oneshot::Sender<Result<(), StoreError>>)> = Vec::new();
+    let mut batch: Vec<(Vec<Write>, Reply)> = Vec::new();
     while let Some(first) = rx.blocking_recv() {
         let mut close = None;
         let mut next = Some(first);
@@ -72,11 +72,7 @@ pub(crate) fn run(
     }
 }
 
-fn commit_batch(
-    conn: &mut Connection,
-    batch: &mut Vec<(Vec<Write>, oneshot::Sender<Result<(), StoreError>>)>,
-    counters: &Counters,
-) {
+fn commit_batch(conn: &mut Connection, batch: &mut Vec<(Vec<Write>, Reply)>, counters: &Counters) {
     let outcome = (|| -> Result<Vec<Result<(), StoreError>>, rusqlite::Error> {
         let mut tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let mut results = Vec::with_capacity(batch.len());
