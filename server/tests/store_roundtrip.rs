@@ -6,7 +6,8 @@
 mod store_common;
 
 use allssam_server::store::{
-    Seat, Snapshot, SqliteStore, Store, StoreError, StoreOptions, TokenGrant, TokenHash, Write,
+    MemoryStore, Seat, Snapshot, SqliteStore, Store, StoreError, StoreOptions, TokenGrant,
+    TokenHash, Write,
 };
 use serde_json::json;
 use store_common::{TempDir, append, create_room, record, tick};
@@ -110,10 +111,7 @@ async fn tokens_are_stored_hashed_never_in_clear() {
     assert!(!contains(&scan(), token.as_bytes()));
 }
 
-#[tokio::test]
-async fn revoked_tokens_stop_working_and_grants_report_ended_rooms() {
-    let dir = TempDir::new();
-    let store = open(&dir);
+async fn revoked_tokens_stop_working_and_grants_report_ended_rooms(store: &dyn Store) {
     let (a, b, c) = (TokenHash::of("a"), TokenHash::of("b"), TokenHash::of("c"));
     let add = |hash, seat| Write::AddToken {
         room: "ABCDEF".into(),
@@ -161,10 +159,7 @@ async fn revoked_tokens_stop_working_and_grants_report_ended_rooms() {
     assert!(store.token(fac).await.unwrap().unwrap().room_ended);
 }
 
-#[tokio::test]
-async fn recovery_lists_unfinished_rooms_with_snapshot_tail_and_retry_memory() {
-    let dir = TempDir::new();
-    let store = open(&dir);
+async fn recovery_lists_unfinished_rooms_with_snapshot_tail_and_retry_memory(store: &dyn Store) {
     let mut writes = vec![create_room("AAAAAA", 1), create_room("BBBBBB", 1)];
     // Room A: 70 requests of P1, 3 of P2, ticks in between; a snapshot at 50.
     let mut seq = 0;
@@ -247,10 +242,7 @@ async fn recovery_lists_unfinished_rooms_with_snapshot_tail_and_retry_memory() {
     assert!(c.snapshot.is_none() && c.tail.is_empty() && c.answers.is_empty());
 }
 
-#[tokio::test]
-async fn ended_rooms_past_retention_are_listed_and_removed_with_everything() {
-    let dir = TempDir::new();
-    let store = open(&dir);
+async fn ended_rooms_past_retention_are_listed_and_removed_with_everything(store: &dyn Store) {
     let fac = TokenHash::of("old-facilitator");
     store
         .write(vec![
@@ -293,10 +285,7 @@ async fn ended_rooms_past_retention_are_listed_and_removed_with_everything() {
     assert!(store.room("LIVELY").await.unwrap().is_some());
 }
 
-#[tokio::test]
-async fn a_failing_submission_is_rolled_back_alone() {
-    let dir = TempDir::new();
-    let store = open(&dir);
+async fn a_failing_submission_is_rolled_back_alone(store: &dyn Store) {
     store.write(vec![create_room("ABCDEF", 1)]).await.unwrap();
     // Queue three submissions before awaiting any, so they can share a batch.
     let first = store
@@ -326,19 +315,13 @@ async fn a_failing_submission_is_rolled_back_alone() {
     assert_eq!(log, vec![record(1, P1, Some(1)), record(2, P2, Some(9))]);
 }
 
-#[tokio::test]
-async fn after_close_submissions_fail_as_closed() {
-    let dir = TempDir::new();
-    let store = open(&dir);
+async fn after_close_submissions_fail_as_closed(store: &dyn Store) {
     store.close().await;
     let result = store.write(vec![create_room("ABCDEF", 1)]).await;
     assert!(matches!(result, Err(StoreError::Closed)));
 }
 
-#[tokio::test]
-async fn clock_offset_is_stored_and_a_request_id_keeps_all_its_bits() {
-    let dir = TempDir::new();
-    let store = open(&dir);
+async fn clock_offset_is_stored_and_a_request_id_keeps_all_its_bits(store: &dyn Store) {
     store
         .write(vec![
             create_room("ABCDEF", 1),
@@ -361,6 +344,39 @@ async fn clock_offset_is_stored_and_a_request_id_keeps_all_its_bits() {
         .await;
     assert!(missing.is_err(), "an update of an unknown room is reported");
 }
+
+/// Runs a contract test on the SQLite store and on the memory store: both
+/// must behave alike, so room tests on the memory store stay meaningful.
+macro_rules! on_both_stores {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    let dir = super::TempDir::new();
+                    super::$name(&super::open(&dir)).await;
+                }
+            )*
+        }
+        mod memory {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    super::$name(&super::MemoryStore::new()).await;
+                }
+            )*
+        }
+    };
+}
+
+on_both_stores!(
+    revoked_tokens_stop_working_and_grants_report_ended_rooms,
+    recovery_lists_unfinished_rooms_with_snapshot_tail_and_retry_memory,
+    ended_rooms_past_retention_are_listed_and_removed_with_everything,
+    a_failing_submission_is_rolled_back_alone,
+    after_close_submissions_fail_as_closed,
+    clock_offset_is_stored_and_a_request_id_keeps_all_its_bits,
+);
 
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {
     haystack.windows(needle.len()).any(|w| w == needle)

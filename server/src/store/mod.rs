@@ -1,5 +1,6 @@
 //! The durable store: rooms, hashed tokens, each room's command log and
-//! snapshots, behind the [`Store`] trait; [`SqliteStore`] is the embedded one.
+//! snapshots, behind the [`Store`] trait; [`SqliteStore`] is the embedded
+//! one, [`MemoryStore`] the one for room tests under a paused clock.
 //!
 //! # How the room task uses it
 //!
@@ -83,6 +84,7 @@
 //! `log(code, 0)`.
 
 mod error;
+mod memory;
 mod schema;
 mod sqlite;
 mod types;
@@ -93,6 +95,7 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 
 pub use error::{OpenError, StoreError};
+pub use memory::MemoryStore;
 pub use sqlite::{SqliteStore, StoreStats};
 pub use types::{
     LogRecord, RecoveredRoom, Recovery, RoomInfo, Seat, Snapshot, TokenGrant, TokenHash, Write,
