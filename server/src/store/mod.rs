@@ -16,7 +16,11 @@
 //!    clock (below);
 //! 2. builds a [`LogRecord`] with the next `seq` (1, 2, 3... per room):
 //!    `actor`/`command` as `serde_json::to_value`, the `now` it applied,
-//!    `seat` and `req` of the requester, `applied`, and the `answer` JSON
+//!    `seat` and `req` of the requester (for `join` the new player's seat,
+//!    for the `Connect` a `resume` causes the resuming seat: opening
+//!    requests count for `last_req`; `create_room` is no engine command, so
+//!    log it as `{"type":"create_room"}` with `applied: false`, seq 1),
+//!    `applied`, and the `answer` JSON
 //!    it is about to send — **without any token in it** (`create_room`,
 //!    `join` and `seat_token` acks carry one: store them with the token
 //!    field removed);
@@ -31,17 +35,20 @@
 //!
 //! The simplest correct form awaits `Durable` inline before the next
 //! request. To keep the room's loop free while a commit is in flight, push
-//! `(durable, outputs)` into a `futures_util::stream::FuturesOrdered` and
+//! `async move { (durable.await, outputs) }` into a
+//! `futures_util::stream::FuturesOrdered` (polled in the room's `select!`) and
 //! send each `outputs` when it comes out: it keeps request order, and the
 //! room goes on applying (and submitting) the next commands meanwhile.
 //! A request the engine **refused** changed nothing, so its error may go
 //! out at once; still submit its record (`applied: false`, not awaited) if
 //! it had a `req`, so that the retry memory survives a restart. Facts the
 //! server logs itself (`Tick`, `Connect`, `Disconnect`) are records with
-//! `seat: None`; their events also wait for their `Durable`.
+//! `seat: None` (but for a `resume`'s `Connect`, above); their events also
+//! wait for their `Durable`.
 //!
 //! Every `N` records (say 200) submit a `Write::Snapshot` with the state
-//! after record `seq` (`serde_json::to_vec(&game)`): it is queued after that
+//! after record `seq` (`serde_json::to_vec(&game)`; `Game` must stay
+//! `Serialize + Deserialize`): it is queued after that
 //! record, so it never gets ahead of the log. Every second, submit
 //! `Write::Heartbeat { at_ms: wall now }` without awaiting it. At shutdown,
 //! after the rooms stop, `close().await` commits what is queued.
@@ -80,8 +87,15 @@
 //!    log a `Disconnect` for each player the game believes connected.
 //!
 //! Ended rooms: each hour, `ended_before(now - retention)` and submit
-//! `Write::RemoveRoom` for each; export reads `room(code)` and
-//! `log(code, 0)`.
+//! `Write::RemoveRoom` for each (also for a lobby room removed for being
+//! empty); export checks the token's grant is the facilitator's, then reads
+//! `room(code)` and `log(code, 0)` (config + every record, refused ones
+//! marked `applied: false`).
+//!
+//! **Tests of the room task** under `tokio::time::pause()` should use
+//! [`MemoryStore`]: its `Durable` is ready at once, whereas waiting on the
+//! SQLite writer thread leaves the runtime idle, and a paused clock then
+//! jumps to the next timer.
 
 mod error;
 mod memory;

@@ -83,9 +83,10 @@ pub struct LogRecord {
     pub seat: Option<Seat>,
     /// The request's `req`, if it had one.
     pub req: Option<u64>,
-    /// Whether the engine applied the command. A refused one changed nothing
-    /// and is skipped by replay; it is logged only so that a retry after a
-    /// restart gets the same answer.
+    /// Whether replay applies the command to the engine. `false` for a
+    /// request the engine refused (it changed nothing) or an opening request
+    /// that is no engine command (`create_room`): logged only so that a
+    /// retry after a restart gets the same answer and `last_req` counts it.
     pub applied: bool,
     /// The answer that was sent (ack or error), without any token in it.
     pub answer: Option<Value>,
