@@ -11,6 +11,7 @@ pub mod metrics;
 pub mod outbound;
 pub mod registry;
 pub mod room;
+pub mod store;
 
 pub use app::{run, run_with};
 pub use cli::{LogFormat, ServerArgs};

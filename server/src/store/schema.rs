@@ -1,0 +1,206 @@
+//! The schema (as `rusqlite_migration` migrations) and the checks that make
+//! opening a data file safe: never a panic, never a silent reset.
+
+use std::path::Path;
+
+use rusqlite::{Connection, ErrorCode, OpenFlags};
+use rusqlite_migration::{M, Migrations, SchemaVersion};
+
+use super::SyncMode;
+use super::error::OpenError;
+
+/// `PRAGMA application_id` of an All-ssam data file ("alls"): tells our
+/// files from other SQLite databases.
+pub(crate) const APPLICATION_ID: i32 = 0x616c_6c73;
+
+/// Append a migration here for every schema change; never edit one that
+/// has shipped. The version stored in the file is the number applied.
+const MIGRATION_LIST: &[M<'static>] = &[M::up(
+    r#"
+PRAGMA application_id = 1634495603;
+
+CREATE TABLE rooms (
+    code            TEXT PRIMARY KEY,
+    config          TEXT NOT NULL,
+    created_at_ms   INTEGER NOT NULL,
+    ended_at_ms     INTEGER,
+    clock_offset_ms INTEGER NOT NULL DEFAULT 0
+) STRICT;
+CREATE INDEX rooms_ended ON rooms(ended_at_ms);
+
+-- Only the SHA-256 of a token, never the token.
+CREATE TABLE tokens (
+    hash          BLOB PRIMARY KEY,
+    room          TEXT NOT NULL REFERENCES rooms(code) ON DELETE CASCADE,
+    seat          TEXT NOT NULL,
+    created_at_ms INTEGER NOT NULL,
+    revoked_at_ms INTEGER
+) STRICT, WITHOUT ROWID;
+CREATE INDEX tokens_seat ON tokens(room, seat);
+
+CREATE TABLE records (
+    room    TEXT NOT NULL REFERENCES rooms(code) ON DELETE CASCADE,
+    seq     INTEGER NOT NULL,
+    actor   TEXT NOT NULL,
+    command TEXT NOT NULL,
+    now_ms  INTEGER NOT NULL,
+    seat    TEXT,
+    req     INTEGER,
+    applied INTEGER NOT NULL,
+    answer  TEXT,
+    PRIMARY KEY (room, seq)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX records_seat ON records(room, seat, seq) WHERE seat IS NOT NULL AND req IS NOT NULL;
+
+CREATE TABLE snapshots (
+    room   TEXT PRIMARY KEY REFERENCES rooms(code) ON DELETE CASCADE,
+    seq    INTEGER NOT NULL,
+    now_ms INTEGER NOT NULL,
+    state  BLOB NOT NULL
+) STRICT;
+
+CREATE TABLE heartbeat (
+    id    INTEGER PRIMARY KEY CHECK (id = 1),
+    at_ms INTEGER NOT NULL
+) STRICT;
+"#,
+)];
+
+/// The migrations, for `open` and for tests that need the latest version.
+pub(crate) const MIGRATIONS: Migrations<'static> = Migrations::from_slice(MIGRATION_LIST);
+
+/// The newest schema version this binary knows.
+pub(crate) fn latest_version() -> usize {
+    MIGRATION_LIST.len()
+}
+
+/// Opens the writer connection: checks the file, sets WAL and the sync
+/// mode, applies pending migrations.
+pub(crate) fn open_writer(path: &Path, sync: SyncMode) -> Result<Connection, OpenError> {
+    let mut conn = Connection::open(path).map_err(|e| classify(path, e))?;
+    configure(path, &conn)?;
+    check_file(path, &conn)?;
+    let mode: String = conn
+        .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
+        .map_err(|e| classify(path, e))?;
+    if !mode.eq_ignore_ascii_case("wal") {
+        return Err(OpenError::Setup {
+            path: path.to_owned(),
+            reason: format!("WAL mode refused (journal mode is {mode})"),
+        });
+    }
+    let pragma = match sync {
+        SyncMode::Normal => "PRAGMA synchronous = NORMAL",
+        SyncMode::Full => "PRAGMA synchronous = FULL",
+    };
+    conn.execute_batch(pragma).map_err(|e| classify(path, e))?;
+    MIGRATIONS
+        .to_latest(&mut conn)
+        .map_err(|e| OpenError::Setup {
+            path: path.to_owned(),
+            reason: format!("schema migration failed: {e}"),
+        })?;
+    Ok(conn)
+}
+
+/// Opens a reading connection on a file `open_writer` has prepared.
+pub(crate) fn open_reader(path: &Path) -> Result<Connection, OpenError> {
+    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let conn = Connection::open_with_flags(path, flags).map_err(|e| classify(path, e))?;
+    configure(path, &conn)?;
+    Ok(conn)
+}
+
+fn configure(path: &Path, conn: &Connection) -> Result<(), OpenError> {
+    conn.busy_timeout(std::time::Duration::from_secs(5))
+        .and_then(|()| conn.execute_batch("PRAGMA foreign_keys = ON"))
+        .map_err(|e| classify(path, e))
+}
+
+/// Refuses a file that is damaged, foreign or too new, before anything is
+/// written to it.
+fn check_file(path: &Path, conn: &Connection) -> Result<(), OpenError> {
+    // The first read of the header: random bytes fail here.
+    let objects: i64 = conn
+        .query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get(0))
+        .map_err(|e| classify(path, e))?;
+    let version = MIGRATIONS
+        .current_version(conn)
+        .map_err(|e| OpenError::Setup {
+            path: path.to_owned(),
+            reason: format!("cannot read the schema version: {e}"),
+        })?;
+    let app_id: i32 = conn
+        .query_row("PRAGMA application_id", [], |r| r.get(0))
+        .map_err(|e| classify(path, e))?;
+    match version {
+        SchemaVersion::NoneSet if objects > 0 => {
+            return Err(OpenError::Foreign {
+                path: path.to_owned(),
+            });
+        }
+        SchemaVersion::NoneSet => return Ok(()), // a new, empty file
+        _ if app_id != APPLICATION_ID => {
+            return Err(OpenError::Foreign {
+                path: path.to_owned(),
+            });
+        }
+        SchemaVersion::Outside(found) => {
+            return Err(OpenError::NewerSchema {
+                path: path.to_owned(),
+                found: found.get(),
+                known: latest_version(),
+            });
+        }
+        SchemaVersion::Inside(_) => {}
+    }
+    // Reads every page's structure (not the full index cross-check of
+    // `integrity_check`): a truncated or overwritten file fails here.
+    let mut stmt = conn
+        .prepare("PRAGMA quick_check(5)")
+        .map_err(|e| classify(path, e))?;
+    let found: Vec<String> = stmt
+        .query_map([], |r| r.get::<_, String>(0))
+        .and_then(|rows| rows.collect())
+        .map_err(|e| classify(path, e))?;
+    if found != ["ok"] {
+        return Err(OpenError::Corrupt {
+            path: path.to_owned(),
+            detail: found.join("; "),
+        });
+    }
+    Ok(())
+}
+
+/// Turns a SQLite error met while opening into the typed reason.
+fn classify(path: &Path, e: rusqlite::Error) -> OpenError {
+    let path = path.to_owned();
+    match e.sqlite_error_code() {
+        Some(ErrorCode::NotADatabase) => OpenError::NotADatabase { path },
+        Some(ErrorCode::DatabaseCorrupt) => OpenError::Corrupt {
+            path,
+            detail: e.to_string(),
+        },
+        _ => OpenError::Unreadable { path, source: e },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrations_are_valid() {
+        assert!(MIGRATIONS.validate().is_ok());
+    }
+
+    #[test]
+    fn application_id_in_the_migration_matches_the_constant() {
+        let mut conn = Connection::open_in_memory().expect("memory db");
+        MIGRATIONS.to_latest(&mut conn).expect("migrate");
+        let id: i32 = conn
+            .query_row("PRAGMA application_id", [], |r| r.get(0))
+            .expect("pragma");
+        assert_eq!(id, APPLICATION_ID);
+    }
+}
