@@ -115,10 +115,16 @@ impl Client {
         }
     }
 
-    /// Sends `value` and returns the next message (its answer).
+    /// Sends `value` and returns its answer (ack, error or pong), skipping
+    /// the events and snapshots that arrive before it.
     pub async fn ask(&mut self, value: Value) -> Value {
         self.send(value).await;
-        self.recv().await
+        loop {
+            let message = self.recv().await;
+            if matches!(message["type"].as_str(), Some("ack" | "error" | "pong")) {
+                return message;
+            }
+        }
     }
 
     /// Reads until the connection closes; every text message before it is returned too.
