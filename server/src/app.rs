@@ -167,15 +167,25 @@ async fn store_upkeep(registry: Arc<Registry>) {
         beat.tick().await;
         let now = registry.clock.now_ms();
         // Not awaited: a heartbeat is worth nothing once late.
-        let _ = registry.store.submit(vec![Write::Heartbeat { at_ms: now }]).await;
+        let _ = registry
+            .store
+            .submit(vec![Write::Heartbeat { at_ms: now }])
+            .await;
         if last_sweep.is_none_or(|t| t.elapsed() >= Duration::from_secs(3600)) {
             last_sweep = Some(tokio::time::Instant::now());
             let retention = registry.config.store_retention.as_millis() as u64;
-            match registry.store.ended_before(now.saturating_sub(retention)).await {
+            match registry
+                .store
+                .ended_before(now.saturating_sub(retention))
+                .await
+            {
                 Ok(codes) => {
                     for room in codes {
                         tracing::info!(%room, "ended room past its retention: deleted");
-                        let _ = registry.store.submit(vec![Write::RemoveRoom { room }]).await;
+                        let _ = registry
+                            .store
+                            .submit(vec![Write::RemoveRoom { room }])
+                            .await;
                     }
                 }
                 Err(e) => tracing::warn!(error = %e, "retention sweep failed"),

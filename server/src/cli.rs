@@ -120,7 +120,9 @@ impl ServerArgs {
             ended_retention: self.retention.0,
             outbound_queue: self.outbound_queue as usize,
             snapshot_every: self.snapshot_every,
-            store_retention: std::time::Duration::from_secs(u64::from(self.retention_days) * 86_400),
+            store_retention: std::time::Duration::from_secs(
+                u64::from(self.retention_days) * 86_400,
+            ),
             ..ServerConfig::default()
         }
     }

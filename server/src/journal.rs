@@ -83,7 +83,12 @@ impl Entry {
     }
 
     /// The requester and its answer.
-    pub fn answering(mut self, seat: Option<Seat>, req: Option<u64>, answer: &ServerMessage) -> Entry {
+    pub fn answering(
+        mut self,
+        seat: Option<Seat>,
+        req: Option<u64>,
+        answer: &ServerMessage,
+    ) -> Entry {
         self.seat = seat;
         self.req = req;
         self.answer = Some(answer.clone());

@@ -18,8 +18,8 @@ use tokio::time::Instant;
 use crate::config::ServerConfig;
 use crate::game::Refusal;
 use crate::journal::Seat;
-use crate::store::{Store, TokenHash};
 use crate::room::{self, RoomHandle};
+use crate::store::{Store, TokenHash};
 
 /// Epoch milliseconds derived from tokio's clock, so that a paused clock in
 /// tests moves the game's time too.
@@ -181,9 +181,7 @@ impl Registry {
 
     /// What `token` opens, if it is valid.
     pub fn session(&self, token: &str) -> Option<Session> {
-        self.sessions
-            .get(&TokenHash::of(token))
-            .map(|s| s.clone())
+        self.sessions.get(&TokenHash::of(token)).map(|s| s.clone())
     }
 
     /// Makes `token` open `seat` in `room`.

@@ -21,8 +21,8 @@ use crate::outbound::ConnLink;
 use crate::registry::Registry;
 
 pub use memory::RetryMemory;
-pub use restore::{Restored, decode, replay, restore, stored_config};
 pub(crate) use requests::refusal_answer;
+pub use restore::{Restored, decode, replay, restore, stored_config};
 
 /// How a connection opens its place in a room.
 #[derive(Debug)]

@@ -9,9 +9,9 @@ use super::task::{Attached, Room};
 use super::{Opening, Outcome};
 use crate::game::{Actor, Command, Refusal, Viewer};
 use crate::journal::{Entry, Seat};
-use crate::store::{TokenHash, Write};
 use crate::outbound::{CloseReq, ConnLink};
 use crate::registry::new_token;
+use crate::store::{TokenHash, Write};
 
 impl Room {
     /// Attaches a connection by one of the four openings; the answer (and a
@@ -174,8 +174,8 @@ impl Room {
                         req,
                         result: ack.clone(),
                     };
-                    let entry = Entry::applied(Actor::System, &command)
-                        .answering(Some(seat), req, &answer);
+                    let entry =
+                        Entry::applied(Actor::System, &command).answering(Some(seat), req, &answer);
                     self.commit(entry, now_ms).await;
                     self.fan_out(&applied.events);
                 }
@@ -209,7 +209,8 @@ impl Room {
                 tracing::debug!(room = %self.code, code = %refusal.code, "refused");
                 let answer = refusal_answer(req, refusal);
                 // Logged (not awaited) so that the retry memory survives a restart.
-                if remembers && let (Some(_), Some(_), Some(actor)) = (seat, req, actor_of(viewer)) {
+                if remembers && let (Some(_), Some(_), Some(actor)) = (seat, req, actor_of(viewer))
+                {
                     let body = serde_json::to_value(&request.body).unwrap_or_default();
                     let entry = Entry::marker(actor, body).answering(seat, req, &answer);
                     let now_ms = self.now_ms();

@@ -99,7 +99,8 @@ pub fn restore(
             .and_then(|a| serde_json::from_value::<ServerMessage>(a).ok());
         // A remembered `seat_token` ack lost its token (never stored): a
         // retry gets a fresh one, so only its number is remembered.
-        let is_seat_token = record.command.get("type").and_then(Value::as_str) == Some("seat_token");
+        let is_seat_token =
+            record.command.get("type").and_then(Value::as_str) == Some("seat_token");
         match answer {
             Some(answer) if !is_seat_token => memory.remember(req, answer),
             _ => memory.saw(Some(req)),

@@ -11,9 +11,9 @@ use tokio::time::{Instant, sleep_until};
 use super::{RetryMemory, RoomMsg};
 use crate::game::{Actor, Applied, Command, Emitted, Game, Refusal, Viewer};
 use crate::journal::{Entry, RoomLog, Seat};
-use crate::store::{TokenHash, Write};
 use crate::outbound::{CloseReq, ConnLink};
 use crate::registry::Registry;
+use crate::store::{TokenHash, Write};
 use crate::{SERVER_VERSION, metrics};
 
 /// A connection attached to the room.
@@ -370,9 +370,7 @@ impl Room {
         let Some(attached) = self.conns.get(&conn) else {
             return;
         };
-        let view = self
-            .game
-            .view_for(attached.viewer, self.now_ms());
+        let view = self.game.view_for(attached.viewer, self.now_ms());
         let snapshot = ServerMessage::Snapshot {
             seq: attached.seq,
             view: Box::new(view),
@@ -417,4 +415,3 @@ impl Room {
         }
     }
 }
-

@@ -10,9 +10,9 @@ use allssam_protocol::{ServerMessage, close};
 use super::Opening;
 use crate::config::ServerConfig;
 use crate::game::{Actor, Command, Viewer};
-use crate::store::{MemoryStore, Seat, Store};
 use crate::outbound::{ConnLink, LinkEnds, Out};
 use crate::registry::Registry;
+use crate::store::{MemoryStore, Seat, Store};
 
 fn registry(store: Arc<MemoryStore>) -> Arc<Registry> {
     let config = ServerConfig {
@@ -94,7 +94,12 @@ async fn every_applied_change_is_journaled_with_its_answer() {
     assert!(!records[0].applied, "create_room is no engine command");
     assert_eq!(records[0].seat, Some(Seat::Facilitator));
     assert!(
-        !records[0].answer.as_ref().unwrap().to_string().contains(&token),
+        !records[0]
+            .answer
+            .as_ref()
+            .unwrap()
+            .to_string()
+            .contains(&token),
         "no token is stored"
     );
     let info = store.room(&room.code).await.unwrap().expect("the room row");
@@ -112,7 +117,9 @@ async fn every_applied_change_is_journaled_with_its_answer() {
     assert_eq!(connect, Command::Connect { player: id });
     // The player's token is stored as a hash and grants the seat.
     let grant = store
-        .token(crate::store::TokenHash::of(result.token.as_deref().unwrap()))
+        .token(crate::store::TokenHash::of(
+            result.token.as_deref().unwrap(),
+        ))
         .await
         .unwrap()
         .expect("the token's hash is stored");
