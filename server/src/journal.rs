@@ -152,7 +152,7 @@ impl RoomLog {
             record,
         });
         writes.extend(entry.writes);
-        if seq % self.snapshot_every == 0 {
+        if seq.is_multiple_of(self.snapshot_every) {
             match serde_json::to_vec(game) {
                 Ok(state) => writes.push(Write::Snapshot {
                     room: self.room.clone(),
