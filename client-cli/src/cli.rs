@@ -117,6 +117,26 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Fetch a room's record or debrief (facilitator only): json, csv, md or html.
+    Export {
+        /// The room code.
+        room: String,
+        /// json (event log), csv (one table), md or html (the debrief).
+        #[arg(long, default_value = "html", value_parser = ["json", "csv", "md", "html"])]
+        format: String,
+        /// The CSV table: transfers, cases or chat.
+        #[arg(long, value_parser = ["transfers", "cases", "chat"])]
+        table: Option<String>,
+        /// The server's address.
+        #[arg(long, env = "ALLSSAM_URL", default_value = DEFAULT_URL)]
+        url: String,
+        /// The facilitator's token (default: the one `allssam host` saved).
+        #[arg(long, env = "ALLSSAM_TOKEN")]
+        token: Option<String>,
+        /// Write to this file instead of stdout.
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+    },
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@ pub mod cli;
 pub mod client;
 pub mod cmd;
 pub mod describe;
+pub mod export;
 pub mod loadtest;
 pub mod panel;
 pub mod parse;

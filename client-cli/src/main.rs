@@ -68,6 +68,24 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             }
             Ok(())
         }
+        Command::Export {
+            room,
+            format,
+            table,
+            url,
+            token,
+            output,
+        } => {
+            let args = allssam_cli::export::ExportArgs {
+                room,
+                format,
+                table,
+                url,
+                token,
+                output,
+            };
+            allssam_cli::export::run(args).await
+        }
         Command::Loadtest {
             rooms,
             players,

@@ -1,6 +1,7 @@
-//! The HTTP surface on one port — `/ws`, `/healthz`, `/metrics` — and the
-//! server's life: serve until told to stop, then close every socket with
-//! 1001 and let the rooms finish.
+//! The HTTP surface on one port — `/ws`, `/healthz`, `/metrics`,
+//! `/rooms/{code}/export` — and the server's life: bring back the rooms in
+//! the store, serve until told to stop, then close every socket with 1001,
+//! let the rooms finish and close the store.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -17,9 +18,9 @@ use tokio::net::TcpListener;
 use tokio::sync::{mpsc, watch};
 
 use crate::config::ServerConfig;
-use crate::journal::{Journal, NoJournal};
 use crate::registry::Registry;
-use crate::{connection, metrics};
+use crate::store::{MemoryStore, Store, Write};
+use crate::{connection, export, metrics, recovery};
 
 /// WebSocket buffers, tuned down from the library's defaults (128 KiB read
 /// buffer) so that an idle connection costs a few KiB: see docs/OPERATIONS.md.
@@ -32,33 +33,37 @@ pub const MAX_WRITE_BUFFER: usize = 256 * 1024;
 
 /// What every handler shares.
 #[derive(Clone)]
-struct AppState {
-    registry: Arc<Registry>,
+pub(crate) struct AppState {
+    pub(crate) registry: Arc<Registry>,
     shutdown: watch::Receiver<bool>,
     /// Each connection holds a clone; shutdown waits until all are dropped.
     alive: mpsc::Sender<()>,
     metrics: Option<PrometheusHandle>,
 }
 
-/// Serves on `listener` until `shutdown` completes, without a durable store.
+/// Serves on `listener` until `shutdown` completes, with an in-memory store
+/// (nothing survives the process).
 pub async fn run(
     listener: TcpListener,
     config: ServerConfig,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
-    run_with(listener, config, Arc::new(NoJournal), shutdown).await
+    run_with(listener, config, Arc::new(MemoryStore::new()), shutdown).await
 }
 
-/// Serves on `listener` until `shutdown` completes, writing every applied
-/// change to `journal` before acknowledging it.
+/// Brings back the unfinished rooms of `store`, then serves on `listener`
+/// until `shutdown` completes, committing every applied change to `store`
+/// before acknowledging it; closes the store last.
 pub async fn run_with(
     listener: TcpListener,
     config: ServerConfig,
-    journal: Arc<dyn Journal>,
+    store: Arc<dyn Store>,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
     let grace = config.shutdown_grace;
-    let registry = Registry::new(config, journal);
+    let registry = Registry::new(config, Arc::clone(&store));
+    recovery::restore_rooms(&registry).await?;
+    let upkeep_store = tokio::spawn(store_upkeep(Arc::clone(&registry)));
     let (stop_tx, stop_rx) = watch::channel(false);
     let (alive, mut all_gone) = mpsc::channel::<()>(1);
     let metrics = metrics::install();
@@ -81,6 +86,7 @@ pub async fn run_with(
         .route("/ws", get(ws))
         .route("/healthz", get(healthz))
         .route("/metrics", get(prometheus))
+        .route("/rooms/{code}/export", get(export::http::export))
         .with_state(state);
     let signal = async move {
         shutdown.await;
@@ -106,6 +112,9 @@ pub async fn run_with(
     if let Some(upkeep) = upkeep {
         upkeep.abort();
     }
+    upkeep_store.abort();
+    // Everything the rooms queued is committed, and the WAL checkpointed.
+    store.close().await;
     tracing::info!("stopped");
     Ok(())
 }
@@ -146,6 +155,43 @@ async fn ws(
             connection::serve(socket, registry, slot, shutdown).await;
             drop(alive);
         })
+}
+
+/// The store's background duties: a heartbeat every second (recovery
+/// measures how long each running phase had left from it) and, every hour,
+/// deleting ended rooms past their retention.
+async fn store_upkeep(registry: Arc<Registry>) {
+    let mut beat = tokio::time::interval(Duration::from_secs(1));
+    let mut last_sweep: Option<tokio::time::Instant> = None;
+    loop {
+        beat.tick().await;
+        let now = registry.clock.now_ms();
+        // Not awaited: a heartbeat is worth nothing once late.
+        let _ = registry
+            .store
+            .submit(vec![Write::Heartbeat { at_ms: now }])
+            .await;
+        if last_sweep.is_none_or(|t| t.elapsed() >= Duration::from_secs(3600)) {
+            last_sweep = Some(tokio::time::Instant::now());
+            let retention = registry.config.store_retention.as_millis() as u64;
+            match registry
+                .store
+                .ended_before(now.saturating_sub(retention))
+                .await
+            {
+                Ok(codes) => {
+                    for room in codes {
+                        tracing::info!(%room, "ended room past its retention: deleted");
+                        let _ = registry
+                            .store
+                            .submit(vec![Write::RemoveRoom { room }])
+                            .await;
+                    }
+                }
+                Err(e) => tracing::warn!(error = %e, "retention sweep failed"),
+            }
+        }
+    }
 }
 
 async fn healthz() -> &'static str {

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use clap::{Parser, ValueEnum};
 
 use crate::config::{DurationArg, ServerConfig};
+use crate::store::SyncMode;
 
 /// The authoritative All-ssam server: rooms over WebSocket at `/ws`,
 /// `/healthz`, and Prometheus metrics at `/metrics`.
@@ -16,9 +17,23 @@ pub struct ServerArgs {
     #[arg(long, env = "ALLSSAM_LISTEN", default_value = "127.0.0.1:8080")]
     pub listen: SocketAddr,
 
-    /// The embedded store's data file.
+    /// The embedded store's data file (SQLite, WAL). `:memory:` keeps
+    /// nothing on disk: no durability, no recovery (benchmarks, demos).
     #[arg(long, env = "ALLSSAM_DATA", default_value = "./allssam.db")]
     pub data: PathBuf,
+
+    /// What an acknowledged action survives: `normal` a crash of the
+    /// process (`kill -9`), `full` also a power loss (an fsync per commit).
+    #[arg(long, env = "ALLSSAM_SYNC", default_value = "normal")]
+    pub sync: SyncMode,
+
+    /// Days an ended room stays in the data file (exportable), then is deleted.
+    #[arg(long, env = "ALLSSAM_RETENTION_DAYS", default_value_t = 30)]
+    pub retention_days: u32,
+
+    /// Records between two snapshots of a room (a shorter replay at start).
+    #[arg(long, env = "ALLSSAM_SNAPSHOT_EVERY", default_value_t = 200, value_parser = clap::value_parser!(u64).range(1..))]
+    pub snapshot_every: u64,
 
     /// A browser origin allowed to connect (repeatable, or comma-separated in
     /// the variable). Without any, no Origin check is made. Clients that send
@@ -85,6 +100,11 @@ pub enum LogFormat {
 }
 
 impl ServerArgs {
+    /// Whether `--data :memory:` asked for no data file at all.
+    pub fn in_memory(&self) -> bool {
+        self.data.as_os_str() == ":memory:"
+    }
+
     /// The settings `run` uses.
     pub fn server_config(&self) -> ServerConfig {
         ServerConfig {
@@ -99,6 +119,10 @@ impl ServerArgs {
             empty_lobby_ttl: self.empty_lobby_ttl.0,
             ended_retention: self.retention.0,
             outbound_queue: self.outbound_queue as usize,
+            snapshot_every: self.snapshot_every,
+            store_retention: std::time::Duration::from_secs(
+                u64::from(self.retention_days) * 86_400,
+            ),
             ..ServerConfig::default()
         }
     }
@@ -119,6 +143,8 @@ mod tests {
         let args = ServerArgs::try_parse_from(["allssam-server"]).expect("defaults parse");
         assert_eq!(args.listen.to_string(), "127.0.0.1:8080");
         assert_eq!(args.data, PathBuf::from("./allssam.db"));
+        assert_eq!(args.sync, SyncMode::Normal);
+        assert!(!args.in_memory());
         let config = args.server_config();
         assert_eq!((config.rate_per_second, config.rate_burst), (20, 60));
         assert_eq!(config.opening_timeout.as_secs(), 10);

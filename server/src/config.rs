@@ -33,6 +33,10 @@ pub struct ServerConfig {
     pub room_mailbox: usize,
     /// How long shutdown waits for connections and rooms before giving up.
     pub shutdown_grace: Duration,
+    /// A room snapshots its state every this many records.
+    pub snapshot_every: u64,
+    /// An ended room stays in the store (exportable) this long, then is deleted.
+    pub store_retention: Duration,
 }
 
 impl Default for ServerConfig {
@@ -51,6 +55,8 @@ impl Default for ServerConfig {
             outbound_queue: 256,
             room_mailbox: 256,
             shutdown_grace: Duration::from_secs(4),
+            snapshot_every: 200,
+            store_retention: Duration::from_secs(30 * 86_400),
         }
     }
 }

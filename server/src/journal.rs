@@ -1,19 +1,15 @@
-//! The seam for durability: every applied change of a room, as one record,
-//! handed to a [`Journal`] and committed before its answer is sent.
-//!
-//! The durable store (`store/`) implements [`Journal`]; until it is wired in,
-//! [`NoJournal`] forgets everything and [`MemoryJournal`] keeps records in
-//! memory for tests. A room restored from its records rebuilds its game by
-//! replaying `Action::Game` commands, its tokens from the answers that carry
-//! them, and each seat's retry memory from `(seat, req, answer)`.
+//! The room's side of the durable store: whose seat a record is, how a
+//! room numbers its records, when it snapshots, and what of an answer may
+//! be stored (never a token). See `store/mod.rs` for the contract.
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
-use allssam_protocol::{AckResult, PlayerId, RoomConfig};
-use futures_util::future::BoxFuture;
+use allssam_protocol::{PlayerId, ServerMessage};
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
 
-use crate::game::{Actor, Command};
+use crate::game::{Actor, Game};
+use crate::store::{self, Durable, LogRecord, Snapshot, Store, StoreError, Write};
 
 /// Whose place in a room a connection holds: a player's seat or the facilitator's.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -25,98 +21,199 @@ pub enum Seat {
     Facilitator,
 }
 
-/// What was done.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "action", rename_all = "snake_case")]
-pub enum Action {
-    /// The room was created with this configuration (seed chosen). Its
-    /// answer carries the facilitator's token.
-    CreateRoom {
-        /// The configuration in force.
-        config: RoomConfig,
-    },
-    /// A command applied to the game.
-    Game {
-        /// The command.
-        command: Command,
-    },
-    /// An extra token for a player's seat; its answer carries the token.
-    SeatToken {
-        /// The seat.
-        player: PlayerId,
-    },
+impl Seat {
+    /// The store's spelling of this seat.
+    pub fn to_store(self) -> store::Seat {
+        match self {
+            Seat::Player(id) => store::Seat::Player(id.0.to_string()),
+            Seat::Facilitator => store::Seat::Facilitator,
+        }
+    }
+
+    /// A stored seat; `None` if the stored player id is not a UUID (a hand-edited file).
+    pub fn from_store(seat: &store::Seat) -> Option<Seat> {
+        match seat {
+            store::Seat::Facilitator => Some(Seat::Facilitator),
+            store::Seat::Player(id) => id.parse().ok().map(|id| Seat::Player(PlayerId(id))),
+        }
+    }
 }
 
-/// One applied change of a room.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Record {
-    /// The room's code.
-    pub room: String,
+/// One record to write, before it gets its seq.
+#[derive(Debug)]
+pub struct Entry {
     /// Who the engine saw acting.
     pub actor: Actor,
-    /// Whose request it was (for the retry memory); `None` for the server's
-    /// own facts (connections, deadlines).
+    /// The command (an engine `Command`, or `{"type":"create_room"}`-like
+    /// markers for what is no engine command), as JSON.
+    pub command: Value,
+    /// Whose request it was.
     pub seat: Option<Seat>,
-    /// What was done.
-    pub action: Action,
-    /// The room's clock when it was applied (epoch ms).
-    pub now_ms: u64,
-    /// The request's `req`, if it had one.
+    /// The request's `req`.
     pub req: Option<u64>,
-    /// The ack that answered it (tokens included: the store must keep it secret).
-    pub answer: AckResult,
+    /// Whether replay applies it.
+    pub applied: bool,
+    /// The answer sent (tokens are removed before storing).
+    pub answer: Option<ServerMessage>,
+    /// Other writes that belong with it, atomically (tokens, end of room).
+    pub writes: Vec<Write>,
 }
 
-/// Why a record could not be made durable.
-#[derive(Debug, thiserror::Error)]
-#[error("journal: {0}")]
-pub struct JournalError(pub String);
+impl Entry {
+    /// A fact or request applied to the engine.
+    pub fn applied(actor: Actor, command: &crate::game::Command) -> Entry {
+        Entry {
+            actor,
+            command: serde_json::to_value(command).unwrap_or(Value::Null),
+            seat: None,
+            req: None,
+            applied: true,
+            answer: None,
+            writes: Vec::new(),
+        }
+    }
 
-/// Where applied changes go before they are acknowledged.
-pub trait Journal: Send + Sync + 'static {
-    /// Makes `record` durable. The room awaits this before answering.
-    fn append(&self, record: Record) -> BoxFuture<'_, Result<(), JournalError>>;
+    /// Something logged for the retry memory only (`applied: false`).
+    pub fn marker(actor: Actor, command: Value) -> Entry {
+        Entry {
+            applied: false,
+            command,
+            ..Entry::applied(actor, &crate::game::Command::Tick)
+        }
+    }
 
-    /// The room is gone (removed after it ended, or abandoned in the lobby).
-    fn room_removed(&self, room: &str) -> BoxFuture<'_, Result<(), JournalError>> {
-        let _ = room;
-        Box::pin(async { Ok(()) })
+    /// The requester and its answer.
+    pub fn answering(
+        mut self,
+        seat: Option<Seat>,
+        req: Option<u64>,
+        answer: &ServerMessage,
+    ) -> Entry {
+        self.seat = seat;
+        self.req = req;
+        self.answer = Some(answer.clone());
+        self
+    }
+
+    /// With other writes in the same transaction.
+    pub fn with(mut self, write: Write) -> Entry {
+        self.writes.push(write);
+        self
     }
 }
 
-/// Keeps nothing: the server without a store.
-#[derive(Clone, Copy, Debug, Default)]
-pub struct NoJournal;
+/// A room's writer: numbers its records and snapshots now and then.
+pub struct RoomLog {
+    store: Arc<dyn Store>,
+    room: String,
+    next_seq: u64,
+    snapshot_every: u64,
+}
 
-impl Journal for NoJournal {
-    fn append(&self, _record: Record) -> BoxFuture<'_, Result<(), JournalError>> {
-        Box::pin(async { Ok(()) })
+impl RoomLog {
+    /// The log of `room`, whose next record is `next_seq`.
+    pub fn new(store: Arc<dyn Store>, room: String, next_seq: u64, snapshot_every: u64) -> Self {
+        RoomLog {
+            store,
+            room,
+            next_seq: next_seq.max(1),
+            snapshot_every: snapshot_every.max(1),
+        }
+    }
+
+    /// The store behind it.
+    pub fn store(&self) -> &Arc<dyn Store> {
+        &self.store
+    }
+
+    /// Queues `entry` (and, every `snapshot_every` records, a snapshot of
+    /// `game` as it is after the entry); the `Durable` says when it is committed.
+    pub async fn submit(
+        &mut self,
+        entry: Entry,
+        now_ms: u64,
+        game: &Game,
+    ) -> Result<Durable, StoreError> {
+        let seq = self.next_seq;
+        self.next_seq += 1;
+        let record = LogRecord {
+            seq,
+            actor: serde_json::to_value(entry.actor).unwrap_or(Value::Null),
+            command: entry.command,
+            now_ms,
+            seat: entry.seat.map(Seat::to_store),
+            req: entry.req,
+            applied: entry.applied,
+            answer: entry.answer.as_ref().map(without_tokens),
+        };
+        let mut writes = Vec::with_capacity(entry.writes.len() + 2);
+        writes.push(Write::Append {
+            room: self.room.clone(),
+            record,
+        });
+        writes.extend(entry.writes);
+        if seq.is_multiple_of(self.snapshot_every) {
+            match serde_json::to_vec(game) {
+                Ok(state) => writes.push(Write::Snapshot {
+                    room: self.room.clone(),
+                    snapshot: Snapshot { seq, now_ms, state },
+                }),
+                // No snapshot only means a longer replay; the log is whole.
+                Err(e) => tracing::warn!(room = %self.room, error = %e, "no snapshot"),
+            }
+        }
+        self.store.submit(writes).await
+    }
+
+    /// Queues writes that are no record (end of room, clock offset).
+    pub async fn submit_writes(&self, writes: Vec<Write>) -> Result<Durable, StoreError> {
+        self.store.submit(writes).await
     }
 }
 
-/// Keeps every record in memory, for tests.
-#[derive(Clone, Debug, Default)]
-pub struct MemoryJournal {
-    records: Arc<Mutex<Vec<Record>>>,
-}
-
-impl MemoryJournal {
-    /// Every record so far, in order.
-    pub fn records(&self) -> Vec<Record> {
-        self.records
-            .lock()
-            .map(|records| records.clone())
-            .unwrap_or_default()
+/// The answer as stored: every token field removed (`store/mod.rs`: the
+/// raw token never reaches the store).
+pub fn without_tokens(answer: &ServerMessage) -> Value {
+    let mut value = serde_json::to_value(answer).unwrap_or(Value::Null);
+    // An ack's result is flattened into the message; strip at both levels
+    // in case that ever changes.
+    if let Some(fields) = value.as_object_mut() {
+        fields.remove("token");
+        fields.remove("facilitator_token");
+        if let Some(result) = fields.get_mut("result").and_then(Value::as_object_mut) {
+            result.remove("token");
+            result.remove("facilitator_token");
+        }
     }
+    value
 }
 
-impl Journal for MemoryJournal {
-    fn append(&self, record: Record) -> BoxFuture<'_, Result<(), JournalError>> {
-        let result = self
-            .records
-            .lock()
-            .map(|mut records| records.push(record))
-            .map_err(|_| JournalError("memory journal poisoned".into()));
-        Box::pin(async move { result })
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use allssam_protocol::AckResult;
+
+    #[test]
+    fn stored_answers_carry_no_token() {
+        let answer = ServerMessage::Ack {
+            req: Some(3),
+            result: AckResult {
+                token: Some("secret-1".into()),
+                facilitator_token: Some("secret-2".into()),
+                room: Some("ABCDEF".into()),
+                ..AckResult::default()
+            },
+        };
+        let stored = without_tokens(&answer).to_string();
+        assert!(!stored.contains("secret"), "{stored}");
+        assert!(stored.contains("ABCDEF"));
+    }
+
+    #[test]
+    fn seats_round_trip_through_the_store() {
+        let player = Seat::Player(PlayerId(uuid::Uuid::new_v4()));
+        for seat in [Seat::Facilitator, player] {
+            assert_eq!(Seat::from_store(&seat.to_store()), Some(seat));
+        }
     }
 }

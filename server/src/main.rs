@@ -1,31 +1,70 @@
-//! `allssam-server`: parse the command line, set up logs, wire SIGINT and
-//! SIGTERM to shutdown, and run.
+//! `allssam-server`: parse the command line, set up logs, open the data
+//! file, wire SIGINT and SIGTERM to shutdown, and run.
 
+use std::io::Write as _;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use allssam_server::store::{MemoryStore, SqliteStore, Store, StoreOptions};
 use allssam_server::{LogFormat, SERVER_VERSION, ServerArgs};
-use anyhow::Context;
 use clap::Parser;
 use tokio::net::TcpListener;
 use tracing_subscriber::EnvFilter;
 
 #[tokio::main]
-async fn main() -> anyhow::Result<()> {
+async fn main() -> ExitCode {
     let args = ServerArgs::parse();
     init_logs(args.log_format);
-    let listener = TcpListener::bind(args.listen)
-        .await
-        .with_context(|| format!("cannot listen on {}", args.listen))?;
-    let address = listener.local_addr().context("no local address")?;
+    // A damaged, foreign or too-new file stops the server here, untouched,
+    // with the reason and a sysexits-style code (never a silent reset).
+    let store: Arc<dyn Store> = if args.in_memory() {
+        tracing::warn!("--data :memory: nothing is durable, nothing will be recovered");
+        Arc::new(MemoryStore::new())
+    } else {
+        let options = StoreOptions {
+            sync: args.sync,
+            ..StoreOptions::default()
+        };
+        match SqliteStore::open(&args.data, options) {
+            Ok(store) => Arc::new(store),
+            Err(e) => {
+                eprintln!("allssam-server: {e}");
+                tracing::error!(code = e.exit_code(), "{e}");
+                return ExitCode::from(e.exit_code());
+            }
+        }
+    };
+    let listener = match TcpListener::bind(args.listen).await {
+        Ok(listener) => listener,
+        Err(e) => {
+            eprintln!("allssam-server: cannot listen on {}: {e}", args.listen);
+            return ExitCode::from(74);
+        }
+    };
+    let address = listener
+        .local_addr()
+        .map_or_else(|_| args.listen.to_string(), |a| a.to_string());
     tracing::info!(
         %address,
         data = %args.data.display(),
+        sync = ?args.sync,
         version = SERVER_VERSION,
         "allssam-server listening"
     );
-    if let Err(e) = allssam_server::run(listener, args.server_config(), shutdown_signal()).await {
+    // The same line on stdout, for scripts and tests started with port 0.
+    println!(
+        "allssam-server {SERVER_VERSION} listening on {address} data {}",
+        args.data.display()
+    );
+    let _ = std::io::stdout().flush();
+    if let Err(e) =
+        allssam_server::run_with(listener, args.server_config(), store, shutdown_signal()).await
+    {
+        eprintln!("allssam-server: {e:#}");
         tracing::error!("{e:#}");
-        return Err(e);
+        return ExitCode::FAILURE;
     }
-    Ok(())
+    ExitCode::SUCCESS
 }
 
 fn init_logs(format: LogFormat) {

@@ -17,8 +17,9 @@ use tokio::time::Instant;
 
 use crate::config::ServerConfig;
 use crate::game::Refusal;
-use crate::journal::{Journal, Seat};
+use crate::journal::Seat;
 use crate::room::{self, RoomHandle};
+use crate::store::{Store, TokenHash};
 
 /// Epoch milliseconds derived from tokio's clock, so that a paused clock in
 /// tests moves the game's time too.
@@ -74,10 +75,11 @@ pub struct Registry {
     pub config: ServerConfig,
     /// The clock every room reads.
     pub clock: Clock,
-    /// Where rooms write what they apply.
-    pub journal: Arc<dyn Journal>,
+    /// Where rooms write what they apply, before they answer.
+    pub store: Arc<dyn Store>,
     rooms: DashMap<String, RoomHandle>,
-    sessions: DashMap<String, Session>,
+    /// By the token's hash: a restarted server knows only hashes.
+    sessions: DashMap<TokenHash, Session>,
     room_count: AtomicUsize,
     connections: AtomicUsize,
     next_connection: AtomicU64,
@@ -86,11 +88,11 @@ pub struct Registry {
 
 impl Registry {
     /// An empty registry.
-    pub fn new(config: ServerConfig, journal: Arc<dyn Journal>) -> Arc<Registry> {
+    pub fn new(config: ServerConfig, store: Arc<dyn Store>) -> Arc<Registry> {
         Arc::new(Registry {
             config,
             clock: Clock::new(),
-            journal,
+            store,
             rooms: DashMap::new(),
             sessions: DashMap::new(),
             room_count: AtomicUsize::new(0),
@@ -179,13 +181,18 @@ impl Registry {
 
     /// What `token` opens, if it is valid.
     pub fn session(&self, token: &str) -> Option<Session> {
-        self.sessions.get(token).map(|s| s.clone())
+        self.sessions.get(&TokenHash::of(token)).map(|s| s.clone())
     }
 
     /// Makes `token` open `seat` in `room`.
     pub fn add_token(&self, token: String, room: &str, seat: Seat) {
+        self.add_token_hash(TokenHash::of(&token), room, seat);
+    }
+
+    /// Makes the token with this hash open `seat` in `room` (recovery).
+    pub fn add_token_hash(&self, hash: TokenHash, room: &str, seat: Seat) {
         self.sessions.insert(
-            token,
+            hash,
             Session {
                 room: room.to_owned(),
                 seat,
@@ -195,7 +202,12 @@ impl Registry {
 
     /// `token` no longer opens anything.
     pub fn revoke_token(&self, token: &str) {
-        self.sessions.remove(token);
+        self.revoke_token_hash(&TokenHash::of(token));
+    }
+
+    /// The token with this hash no longer opens anything.
+    pub fn revoke_token_hash(&self, hash: &TokenHash) {
+        self.sessions.remove(hash);
     }
 
     /// Forgets the room (its task is ending).
@@ -225,6 +237,20 @@ impl Registry {
             tracing::warn!(left = tasks.len(), "rooms did not stop in time");
             tasks.abort_all();
         }
+    }
+
+    /// Brings back a room from the store (start-up). Counted like any room,
+    /// even beyond `max_rooms`: a restart never drops a room.
+    pub fn restore_room(self: &Arc<Self>, restored: room::Restored) -> RoomHandle {
+        let code = restored.code().to_owned();
+        for (hash, seat) in restored.tokens() {
+            self.add_token_hash(*hash, &code, *seat);
+        }
+        let (handle, task) = room::spawn_restored(Arc::clone(self), restored);
+        self.rooms.insert(code, handle.clone());
+        self.room_count.fetch_add(1, Ordering::AcqRel);
+        self.spawn_room_task(task);
+        handle
     }
 
     fn spawn_room_task(&self, task: impl Future<Output = ()> + Send + 'static) {

@@ -8,6 +8,7 @@
 
 mod memory;
 mod requests;
+mod restore;
 mod task;
 
 use std::sync::Arc;
@@ -21,6 +22,7 @@ use crate::registry::Registry;
 
 pub use memory::RetryMemory;
 pub(crate) use requests::refusal_answer;
+pub use restore::{Restored, decode, replay, restore, stored_config};
 
 /// How a connection opens its place in a room.
 #[derive(Debug)]
@@ -146,6 +148,38 @@ pub(crate) fn spawn(
     };
     let room = task::Room::new(registry, code, config, facilitator_token);
     (handle, room.run(inbox))
+}
+
+/// Creates the task of a room restored from the store, and its handle.
+pub(crate) fn spawn_restored(
+    registry: Arc<Registry>,
+    restored: Restored,
+) -> (RoomHandle, impl Future<Output = ()> + Send + 'static) {
+    let (mailbox, inbox) = mpsc::channel(registry.config.room_mailbox.max(1));
+    let handle = RoomHandle {
+        code: Arc::from(restored.code.as_str()),
+        mailbox,
+    };
+    let tokens = restored
+        .tokens
+        .iter()
+        .map(|(hash, seat)| (*hash, *seat))
+        .collect();
+    let room = task::Room::assemble(
+        registry,
+        restored.code,
+        restored.game,
+        restored.config,
+        tokens,
+        restored.memory,
+        restored.next_seq,
+        restored.offset_ms,
+    );
+    (handle, async move {
+        let mut room = room;
+        room.resume().await;
+        room.run(inbox).await;
+    })
 }
 
 #[cfg(test)]

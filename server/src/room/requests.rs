@@ -8,9 +8,10 @@ use allssam_protocol::{
 use super::task::{Attached, Room};
 use super::{Opening, Outcome};
 use crate::game::{Actor, Command, Refusal, Viewer};
-use crate::journal::{Action, Seat};
+use crate::journal::{Entry, Seat};
 use crate::outbound::{CloseReq, ConnLink};
 use crate::registry::new_token;
+use crate::store::{TokenHash, Write};
 
 impl Room {
     /// Attaches a connection by one of the four openings; the answer (and a
@@ -75,7 +76,7 @@ impl Room {
         req: Option<u64>,
         token: String,
     ) -> Result<(Viewer, Option<Seat>, AckResult), Refusal> {
-        if self.tokens.get(&token) != Some(&Seat::Facilitator)
+        if self.tokens.get(&TokenHash::of(&token)) != Some(&Seat::Facilitator)
             || self.memory.contains_key(&Seat::Facilitator)
         {
             return Err(Refusal::new(
@@ -87,16 +88,18 @@ impl Room {
             facilitator_token: Some(token),
             ..self.opening_ack()
         };
-        let now_ms = self.registry.clock.now_ms();
-        let config = self.created_with.clone();
-        let mut record = self.record(
-            Actor::Facilitator,
-            Some(Seat::Facilitator),
-            Action::CreateRoom { config },
+        let now_ms = self.now_ms();
+        // No engine command: logged so that `last_req` counts it (store/mod.rs).
+        let answer = ServerMessage::Ack {
             req,
-        );
-        record.answer = ack.clone();
-        self.commit(record, now_ms).await;
+            result: ack.clone(),
+        };
+        let entry = Entry::marker(
+            Actor::Facilitator,
+            serde_json::json!({ "type": "create_room" }),
+        )
+        .answering(Some(Seat::Facilitator), req, &answer);
+        self.commit(entry, now_ms).await;
         Ok((Viewer::Facilitator, Some(Seat::Facilitator), ack))
     }
 
@@ -106,7 +109,7 @@ impl Room {
         name: String,
     ) -> Result<(Viewer, Option<Seat>, AckResult), Refusal> {
         let player = PlayerId(uuid::Uuid::new_v4());
-        let now_ms = self.registry.clock.now_ms();
+        let now_ms = self.now_ms();
         let command = Command::Join { player, name };
         let applied = self.game.apply(Actor::System, command.clone(), now_ms)?;
         let token = new_token();
@@ -116,11 +119,22 @@ impl Room {
             ..self.opening_ack()
         };
         let seat = Seat::Player(player);
-        let mut record = self.record(Actor::System, Some(seat), Action::Game { command }, req);
-        record.answer = ack.clone();
-        self.commit(record, now_ms).await;
-        self.registry.add_token(token.clone(), &self.code, seat);
-        self.tokens.insert(token, seat);
+        let answer = ServerMessage::Ack {
+            req,
+            result: ack.clone(),
+        };
+        let hash = TokenHash::of(&token);
+        let entry = Entry::applied(Actor::System, &command)
+            .answering(Some(seat), req, &answer)
+            .with(Write::AddToken {
+                room: self.code.clone(),
+                hash,
+                seat: seat.to_store(),
+                at_ms: self.registry.clock.now_ms(),
+            });
+        self.commit(entry, now_ms).await;
+        self.registry.add_token(token, &self.code, seat);
+        self.tokens.insert(hash, seat);
         // The joiner is not attached yet: its snapshot will hold these.
         self.fan_out(&applied.events);
         if let Ok(applied) = self.apply_system(Command::Connect { player }).await {
@@ -135,7 +149,7 @@ impl Room {
         token: &str,
     ) -> Result<(Viewer, Option<Seat>, AckResult), Refusal> {
         let bad = || Refusal::new(ErrorCode::BadToken, "that token opens nothing here");
-        let seat = *self.tokens.get(token).ok_or_else(bad)?;
+        let seat = *self.tokens.get(&TokenHash::of(token)).ok_or_else(bad)?;
         let mut ack = self.opening_ack();
         ack.last_req = Some(
             self.memory
@@ -150,9 +164,19 @@ impl Room {
                     return Err(bad());
                 }
                 ack.player_id = Some(player);
+                let now_ms = self.now_ms();
+                let command = Command::Connect { player };
                 if !self.holders.contains_key(&seat)
-                    && let Ok(applied) = self.apply_system(Command::Connect { player }).await
+                    && let Ok(applied) = self.game.apply(Actor::System, command.clone(), now_ms)
                 {
+                    // The resuming seat's record: its `req` counts for `last_req`.
+                    let answer = ServerMessage::Ack {
+                        req,
+                        result: ack.clone(),
+                    };
+                    let entry =
+                        Entry::applied(Actor::System, &command).answering(Some(seat), req, &answer);
+                    self.commit(entry, now_ms).await;
                     self.fan_out(&applied.events);
                 }
                 Viewer::Player(player)
@@ -183,7 +207,16 @@ impl Room {
             Ok(done) => done,
             Err(refusal) => {
                 tracing::debug!(room = %self.code, code = %refusal.code, "refused");
-                (refusal_answer(req, refusal), Vec::new(), After::Nothing)
+                let answer = refusal_answer(req, refusal);
+                // Logged (not awaited) so that the retry memory survives a restart.
+                if remembers && let (Some(_), Some(_), Some(actor)) = (seat, req, actor_of(viewer))
+                {
+                    let body = serde_json::to_value(&request.body).unwrap_or_default();
+                    let entry = Entry::marker(actor, body).answering(seat, req, &answer);
+                    let now_ms = self.now_ms();
+                    self.log_only(entry, now_ms).await;
+                }
+                (answer, Vec::new(), After::Nothing)
             }
         };
         let outcome = match &answer {
@@ -258,7 +291,7 @@ impl Room {
         }
         let command =
             to_command(body).ok_or_else(|| Refusal::new(ErrorCode::Internal, "not a command"))?;
-        let now_ms = self.registry.clock.now_ms();
+        let now_ms = self.now_ms();
         let applied = self.game.apply(actor, command.clone(), now_ms)?;
         let result = AckResult {
             offer: applied.offer,
@@ -270,10 +303,22 @@ impl Room {
             Command::Leave => After::Left(conn),
             _ => After::Nothing,
         };
-        let mut record = self.record(actor, seat, Action::Game { command }, req);
-        record.answer = result.clone();
-        self.commit(record, now_ms).await;
-        Ok((ack(result), applied.events, after))
+        let answer = ack(result);
+        let mut entry = Entry::applied(actor, &command).answering(seat, req, &answer);
+        let revoked = match (&command, seat) {
+            (Command::Kick { player }, _) => Some(Seat::Player(*player)),
+            (Command::Leave, Some(seat)) => Some(seat),
+            _ => None,
+        };
+        if let Some(revoked) = revoked {
+            entry = entry.with(Write::RevokeSeat {
+                room: self.code.clone(),
+                seat: revoked.to_store(),
+                at_ms: self.registry.clock.now_ms(),
+            });
+        }
+        self.commit(entry, now_ms).await;
+        Ok((answer, applied.events, after))
     }
 
     async fn seat_token(
@@ -292,18 +337,28 @@ impl Room {
             token: Some(token.clone()),
             ..AckResult::default()
         };
-        let now_ms = self.registry.clock.now_ms();
-        let mut record = self.record(
-            Actor::Facilitator,
-            Some(Seat::Facilitator),
-            Action::SeatToken { player },
-            req,
-        );
-        record.answer = result.clone();
-        self.commit(record, now_ms).await;
+        let now_ms = self.now_ms();
         let seat = Seat::Player(player);
-        self.registry.add_token(token.clone(), &self.code, seat);
-        self.tokens.insert(token, seat);
+        let hash = TokenHash::of(&token);
+        let answer = ServerMessage::Ack {
+            req,
+            result: result.clone(),
+        };
+        // No engine command; the token's hash is what must survive.
+        let entry = Entry::marker(
+            Actor::Facilitator,
+            serde_json::json!({ "type": "seat_token", "player": player }),
+        )
+        .answering(Some(Seat::Facilitator), req, &answer)
+        .with(Write::AddToken {
+            room: self.code.clone(),
+            hash,
+            seat: seat.to_store(),
+            at_ms: self.registry.clock.now_ms(),
+        });
+        self.commit(entry, now_ms).await;
+        self.registry.add_token(token, &self.code, seat);
+        self.tokens.insert(hash, seat);
         Ok(result)
     }
 
@@ -343,10 +398,19 @@ impl Room {
         self.tokens.retain(|token, s| {
             let keep = *s != seat;
             if !keep {
-                registry.revoke_token(token);
+                registry.revoke_token_hash(token);
             }
             keep
         });
+    }
+}
+
+/// Who the engine sees acting for a viewer.
+fn actor_of(viewer: Viewer) -> Option<Actor> {
+    match viewer {
+        Viewer::Facilitator => Some(Actor::Facilitator),
+        Viewer::Player(id) => Some(Actor::Player(id)),
+        Viewer::Spectator => None,
     }
 }
 

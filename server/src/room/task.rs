@@ -10,9 +10,10 @@ use tokio::time::{Instant, sleep_until};
 
 use super::{RetryMemory, RoomMsg};
 use crate::game::{Actor, Applied, Command, Emitted, Game, Refusal, Viewer};
-use crate::journal::{Action, JournalError, Record, Seat};
+use crate::journal::{Entry, RoomLog, Seat};
 use crate::outbound::{CloseReq, ConnLink};
 use crate::registry::Registry;
+use crate::store::{TokenHash, Write};
 use crate::{SERVER_VERSION, metrics};
 
 /// A connection attached to the room.
@@ -32,8 +33,8 @@ pub(crate) struct Room {
     pub(super) conns: HashMap<u64, Attached>,
     /// Which connection holds each seat (one at a time).
     pub(super) holders: HashMap<Seat, u64>,
-    /// Every valid token of this room (mirrored in the registry's sessions).
-    pub(super) tokens: HashMap<String, Seat>,
+    /// Every valid token of this room, by hash (mirrored in the registry's sessions).
+    pub(super) tokens: HashMap<TokenHash, Seat>,
     pub(super) memory: HashMap<Seat, RetryMemory>,
     /// Connections to detach once the current step is done (slow or gone).
     pub(super) dropped: Vec<u64>,
@@ -41,6 +42,13 @@ pub(crate) struct Room {
     pub(super) broken: bool,
     /// The configuration the room was created with (seed included), for its first record.
     pub(super) created_with: RoomConfig,
+    /// Where its records go.
+    pub(super) log: RoomLog,
+    /// `game now = wall now - offset_ms`: after a restart the game clock
+    /// resumes where it stopped (store/mod.rs, "Recovery").
+    pub(super) offset_ms: i64,
+    /// A new room (not restored) whose row is not written yet.
+    fresh: bool,
     phase: Phase,
     empty_since: Option<Instant>,
     ended_at: Option<Instant>,
@@ -61,33 +69,76 @@ impl Room {
         facilitator_token: &str,
     ) -> Room {
         let game = Game::new(code.clone(), config.clone());
+        tracing::info!(room = %code, "room created");
+        let tokens = HashMap::from([(TokenHash::of(facilitator_token), Seat::Facilitator)]);
+        let mut room = Room::assemble(registry, code, game, config, tokens, HashMap::new(), 1, 0);
+        room.fresh = true;
+        room
+    }
+
+    /// A room from its parts (new or restored).
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn assemble(
+        registry: Arc<Registry>,
+        code: String,
+        game: Game,
+        created_with: RoomConfig,
+        tokens: HashMap<TokenHash, Seat>,
+        memory: HashMap<Seat, RetryMemory>,
+        next_seq: u64,
+        offset_ms: i64,
+    ) -> Room {
         let phase = game.phase();
         metrics::rooms(phase, 1.0);
-        tracing::info!(room = %code, "room created");
+        let log = RoomLog::new(
+            Arc::clone(&registry.store),
+            code.clone(),
+            next_seq,
+            registry.config.snapshot_every,
+        );
         Room {
             registry,
             code,
             game,
             conns: HashMap::new(),
             holders: HashMap::new(),
-            tokens: HashMap::from([(facilitator_token.to_owned(), Seat::Facilitator)]),
-            memory: HashMap::new(),
+            tokens,
+            memory,
             dropped: Vec::new(),
             broken: false,
-            created_with: config,
+            created_with,
+            log,
+            offset_ms,
+            fresh: false,
             phase,
             empty_since: Some(Instant::now()),
             ended_at: None,
         }
     }
 
+    /// The game clock (epoch ms, shifted by the offset after a restart).
+    pub(super) fn now_ms(&self) -> u64 {
+        let wall = i64::try_from(self.registry.clock.now_ms()).unwrap_or(i64::MAX);
+        u64::try_from(wall.saturating_sub(self.offset_ms)).unwrap_or(0)
+    }
+
     /// The room's loop: one message, deadline or expiry at a time.
     pub(super) async fn run(mut self, mut inbox: mpsc::Receiver<RoomMsg>) {
+        if self.fresh {
+            self.write_room_row().await;
+        }
         let end = loop {
-            let deadline = self
-                .game
-                .deadline()
-                .map(|ms| self.registry.clock.instant_at(ms));
+            if self.broken {
+                break End::Broken;
+            }
+            let deadline = self.game.deadline().map(|ms| {
+                let wall = i64::try_from(ms)
+                    .unwrap_or(i64::MAX)
+                    .saturating_add(self.offset_ms);
+                self.registry
+                    .clock
+                    .instant_at(u64::try_from(wall).unwrap_or(0))
+            });
             let expiry = self.expiry();
             tokio::select! {
                 msg = inbox.recv() => match msg {
@@ -147,6 +198,11 @@ impl Room {
             }
             if phase == Phase::Ended {
                 self.ended_at = Some(Instant::now());
+                let ended = Write::EndRoom {
+                    room: self.code.clone(),
+                    ended_at_ms: self.registry.clock.now_ms(),
+                };
+                self.write(vec![ended]).await;
             }
             self.phase = phase;
         }
@@ -189,11 +245,16 @@ impl Room {
         self.conns.clear();
         if !matches!(end, End::Shutdown) {
             for token in self.tokens.keys() {
-                self.registry.revoke_token(token);
+                self.registry.revoke_token_hash(token);
             }
             self.registry.remove_room(&self.code);
-            if let Err(e) = self.registry.journal.room_removed(&self.code).await {
-                tracing::error!(room = %self.code, error = %e, "could not record the room's removal");
+            // An abandoned lobby leaves nothing worth keeping; an ended room
+            // stays in the store, exportable, until its retention passes.
+            if matches!(end, End::Expired) && self.phase == Phase::Lobby {
+                let removed = Write::RemoveRoom {
+                    room: self.code.clone(),
+                };
+                self.write(vec![removed]).await;
             }
         }
         metrics::rooms(self.phase, -1.0);
@@ -203,41 +264,90 @@ impl Room {
     /// Applies a fact from the server (actor System) and journals it.
     pub(super) async fn apply_system(&mut self, command: Command) -> Result<Applied, Refusal> {
         let skip_if_idle = matches!(command, Command::Tick);
-        let now_ms = self.registry.clock.now_ms();
+        let now_ms = self.now_ms();
         let applied = self.game.apply(Actor::System, command.clone(), now_ms)?;
         // A tick that changed nothing is not worth a record.
         if !(skip_if_idle && applied.events.is_empty()) {
-            let record = self.record(Actor::System, None, Action::Game { command }, None);
-            self.commit(record, now_ms).await;
+            self.commit(Entry::applied(Actor::System, &command), now_ms)
+                .await;
         }
         Ok(applied)
     }
 
-    pub(super) fn record(
-        &self,
-        actor: Actor,
-        seat: Option<Seat>,
-        action: Action,
-        req: Option<u64>,
-    ) -> Record {
-        Record {
-            room: self.code.clone(),
-            actor,
-            seat,
-            action,
-            now_ms: 0,
-            req,
-            answer: Default::default(),
+    /// Makes `entry` durable before anything is answered (store/mod.rs:
+    /// acknowledged only once committed); a failure breaks the room, whose
+    /// memory is now ahead of the disk.
+    pub(super) async fn commit(&mut self, entry: Entry, now_ms: u64) {
+        let outcome = match self.log.submit(entry, now_ms, &self.game).await {
+            Ok(durable) => durable.await,
+            Err(e) => Err(e),
+        };
+        if let Err(e) = outcome {
+            tracing::error!(room = %self.code, error = %e, "store failed; closing the room");
+            self.broken = true;
         }
     }
 
-    /// Makes `record` durable before anything is answered; a failure breaks the room.
-    pub(super) async fn commit(&mut self, mut record: Record, now_ms: u64) {
-        record.now_ms = now_ms;
-        if let Err(JournalError(e)) = self.registry.journal.append(record).await {
-            tracing::error!(room = %self.code, error = %e, "journal failed; closing the room");
+    /// Queues `entry` without waiting for its commit (a refusal's record:
+    /// it changed nothing, so its answer may go out at once).
+    pub(super) async fn log_only(&mut self, entry: Entry, now_ms: u64) {
+        if let Err(e) = self.log.submit(entry, now_ms, &self.game).await {
+            tracing::error!(room = %self.code, error = %e, "store failed; closing the room");
             self.broken = true;
         }
+    }
+
+    /// Writes that are no record, committed before going on.
+    pub(super) async fn write(&mut self, writes: Vec<Write>) {
+        let outcome = match self.log.submit_writes(writes).await {
+            Ok(durable) => durable.await,
+            Err(e) => Err(e),
+        };
+        if let Err(e) = outcome {
+            tracing::error!(room = %self.code, error = %e, "store failed; closing the room");
+            self.broken = true;
+        }
+    }
+
+    /// A restored room's first steps: its clock offset is committed before
+    /// anything new is applied, and every seat starts disconnected.
+    pub(super) async fn resume(&mut self) {
+        let offset = Write::SetClockOffset {
+            room: self.code.clone(),
+            offset_ms: self.offset_ms,
+        };
+        self.write(vec![offset]).await;
+        for player in self.game.player_ids() {
+            let now_ms = self.now_ms();
+            let command = Command::Disconnect { player };
+            // Refused or silent for a seat nobody held: nothing to log.
+            if let Ok(applied) = self.game.apply(Actor::System, command.clone(), now_ms)
+                && !applied.events.is_empty()
+            {
+                self.commit(Entry::applied(Actor::System, &command), now_ms)
+                    .await;
+            }
+        }
+        tracing::info!(room = %self.code, phase = ?self.game.phase(), round = self.game.round(), "room restored");
+    }
+
+    /// The new room's row and its facilitator's token (the first writes).
+    async fn write_room_row(&mut self) {
+        let now = self.registry.clock.now_ms();
+        let mut writes = vec![Write::CreateRoom {
+            code: self.code.clone(),
+            config: serde_json::to_value(&self.created_with).unwrap_or_default(),
+            created_at_ms: now,
+        }];
+        for (hash, seat) in &self.tokens {
+            writes.push(Write::AddToken {
+                room: self.code.clone(),
+                hash: *hash,
+                seat: seat.to_store(),
+                at_ms: now,
+            });
+        }
+        self.write(writes).await;
     }
 
     /// Queues `message` to connection `conn`.
@@ -260,9 +370,7 @@ impl Room {
         let Some(attached) = self.conns.get(&conn) else {
             return;
         };
-        let view = self
-            .game
-            .view_for(attached.viewer, self.registry.clock.now_ms());
+        let view = self.game.view_for(attached.viewer, self.now_ms());
         let snapshot = ServerMessage::Snapshot {
             seq: attached.seq,
             view: Box::new(view),

@@ -10,16 +10,16 @@ use allssam_protocol::{ServerMessage, close};
 use super::Opening;
 use crate::config::ServerConfig;
 use crate::game::{Actor, Command, Viewer};
-use crate::journal::{Action, MemoryJournal, Seat};
 use crate::outbound::{ConnLink, LinkEnds, Out};
 use crate::registry::Registry;
+use crate::store::{MemoryStore, Seat, Store};
 
-fn registry(journal: MemoryJournal) -> Arc<Registry> {
+fn registry(store: Arc<MemoryStore>) -> Arc<Registry> {
     let config = ServerConfig {
         empty_lobby_ttl: Duration::from_secs(60),
         ..ServerConfig::default()
     };
-    Registry::new(config, Arc::new(journal))
+    Registry::new(config, store)
 }
 
 fn next(ends: &mut LinkEnds) -> ServerMessage {
@@ -31,7 +31,7 @@ fn next(ends: &mut LinkEnds) -> ServerMessage {
 
 #[tokio::test(start_paused = true)]
 async fn an_empty_lobby_is_removed_after_its_ttl_and_its_tokens_revoked() {
-    let registry = registry(MemoryJournal::default());
+    let registry = registry(Arc::new(MemoryStore::new()));
     let (room, token) = registry.create_room(None).unwrap();
     let (link, mut ends) = ConnLink::new(1, 16);
     let viewer = room
@@ -64,8 +64,8 @@ async fn an_empty_lobby_is_removed_after_its_ttl_and_its_tokens_revoked() {
 
 #[tokio::test(start_paused = true)]
 async fn every_applied_change_is_journaled_with_its_answer() {
-    let journal = MemoryJournal::default();
-    let registry = registry(journal.clone());
+    let store = Arc::new(MemoryStore::new());
+    let registry = registry(Arc::clone(&store));
     let (room, token) = registry.create_room(None).unwrap();
     let (facilitator, _f) = ConnLink::new(1, 16);
     room.open(
@@ -88,35 +88,47 @@ async fn every_applied_change_is_journaled_with_its_answer() {
         panic!("an ack first")
     };
 
-    let records = journal.records();
+    let records = store.log(&room.code, 0).await.unwrap();
     assert_eq!(records.len(), 3, "{records:?}");
-    assert!(matches!(&records[0].action, Action::CreateRoom { config } if config.seed.is_some()));
-    assert_eq!(
-        records[0].answer.facilitator_token.as_deref(),
-        Some(token.as_str())
-    );
+    assert_eq!(records[0].command["type"], "create_room");
+    assert!(!records[0].applied, "create_room is no engine command");
     assert_eq!(records[0].seat, Some(Seat::Facilitator));
-    assert_eq!(records[1].seat, Some(Seat::Player(id)));
-    assert_eq!(records[1].req, Some(7));
-    assert_eq!(
-        records[1].answer.token, result.token,
-        "the token is rebuildable"
-    );
     assert!(
-        matches!(&records[1].action, Action::Game { command: Command::Join { player, .. } } if *player == id)
+        !records[0]
+            .answer
+            .as_ref()
+            .unwrap()
+            .to_string()
+            .contains(&token),
+        "no token is stored"
     );
-    assert_eq!(records[2].actor, Actor::System);
-    assert_eq!(
-        records[2].action,
-        Action::Game {
-            command: Command::Connect { player: id }
-        }
-    );
+    let info = store.room(&room.code).await.unwrap().expect("the room row");
+    assert!(info.config["seed"].is_u64(), "{:?}", info.config);
+    assert_eq!(records[1].seat, Some(Seat::Player(id.to_string())));
+    assert_eq!(records[1].req, Some(7));
+    assert!(records[1].applied);
+    let stored_answer = records[1].answer.as_ref().unwrap().to_string();
+    assert!(!stored_answer.contains(result.token.as_deref().unwrap()));
+    let join: Command = serde_json::from_value(records[1].command.clone()).unwrap();
+    assert!(matches!(join, Command::Join { player, .. } if player == id));
+    let actor: Actor = serde_json::from_value(records[2].actor.clone()).unwrap();
+    assert_eq!(actor, Actor::System);
+    let connect: Command = serde_json::from_value(records[2].command.clone()).unwrap();
+    assert_eq!(connect, Command::Connect { player: id });
+    // The player's token is stored as a hash and grants the seat.
+    let grant = store
+        .token(crate::store::TokenHash::of(
+            result.token.as_deref().unwrap(),
+        ))
+        .await
+        .unwrap()
+        .expect("the token's hash is stored");
+    assert_eq!(grant.seat, Seat::Player(id.to_string()));
 }
 
 #[tokio::test(start_paused = true)]
 async fn a_client_whose_queue_is_full_is_disconnected_with_4004() {
-    let registry = registry(MemoryJournal::default());
+    let registry = registry(Arc::new(MemoryStore::new()));
     let (room, _) = registry.create_room(None).unwrap();
     // Room for the watch's ack and snapshot, and nothing more.
     let (slow, ends) = ConnLink::new(1, 2);

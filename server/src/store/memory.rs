@@ -91,6 +91,18 @@ impl Store for MemoryStore {
         Box::pin(async move { Ok(grant) })
     }
 
+    fn tokens(&self, code: &str) -> BoxFuture<'_, Result<Vec<(TokenHash, Seat)>, StoreError>> {
+        let tokens = self.with(|inner| {
+            inner
+                .tokens
+                .iter()
+                .filter(|(_, t)| t.room == code && !t.revoked)
+                .map(|(hash, t)| (*hash, t.seat.clone()))
+                .collect()
+        });
+        Box::pin(async move { Ok(tokens) })
+    }
+
     fn room(&self, code: &str) -> BoxFuture<'_, Result<Option<RoomInfo>, StoreError>> {
         let info = self.with(|inner| inner.rooms.get(code).map(Room::info));
         Box::pin(async move { Ok(info) })

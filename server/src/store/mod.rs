@@ -135,6 +135,10 @@ pub trait Store: Send + Sync {
     /// What a token grants, if it is known and not revoked.
     fn token(&self, hash: TokenHash) -> BoxFuture<'_, Result<Option<TokenGrant>, StoreError>>;
 
+    /// Every valid (not revoked) token of a room, by hash: what a restarted
+    /// server needs to let its players `resume`.
+    fn tokens(&self, code: &str) -> BoxFuture<'_, Result<Vec<(TokenHash, Seat)>, StoreError>>;
+
     /// A room's row, ended or not.
     fn room(&self, code: &str) -> BoxFuture<'_, Result<Option<RoomInfo>, StoreError>>;
 

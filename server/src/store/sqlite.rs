@@ -127,6 +127,27 @@ impl Store for SqliteStore {
         })
     }
 
+    fn tokens(&self, code: &str) -> BoxFuture<'_, Result<Vec<(TokenHash, Seat)>, StoreError>> {
+        let code = code.to_owned();
+        self.read(move |conn| {
+            let rows = conn
+                .prepare_cached(
+                    "SELECT hash, seat FROM tokens WHERE room = ?1 AND revoked_at_ms IS NULL",
+                )?
+                .query_map(params![code], |r| {
+                    Ok((r.get::<_, Vec<u8>>(0)?, r.get::<_, String>(1)?))
+                })?
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok(rows
+                .into_iter()
+                .filter_map(|(hash, seat)| {
+                    let hash: [u8; 32] = hash.try_into().ok()?;
+                    Some((TokenHash(hash), Seat::from_column(seat)))
+                })
+                .collect())
+        })
+    }
+
     fn room(&self, code: &str) -> BoxFuture<'_, Result<Option<RoomInfo>, StoreError>> {
         let code = code.to_owned();
         self.read(move |conn| room_info(conn, &code))
