@@ -77,7 +77,9 @@ pub struct ServerArgs {
     #[arg(long, env = "ALLSSAM_EMPTY_LOBBY_TTL", default_value = "1h")]
     pub empty_lobby_ttl: DurationArg,
 
-    /// An ended room stays (exportable) this long, then is removed.
+    /// An ended room stays open to its connections this long (the final
+    /// scores on screen), then they are closed with 4005 and it leaves memory.
+    /// It stays exportable from the data file for `--retention-days`.
     #[arg(long, env = "ALLSSAM_RETENTION", default_value = "24h")]
     pub retention: DurationArg,
 
