@@ -79,43 +79,44 @@ async fn play_a_game(players: usize, seed: u64) {
     );
 
     synced(&host).await;
-    let s = host.state();
-    let v = &s.view;
-    assert_eq!(v.phase, Phase::Ended);
-    assert_eq!(v.players.len(), players);
-    let scores = v.scores.as_ref().expect("scores when ended");
-    let scored: BTreeSet<_> = scores.iter().map(|sc| sc.player).collect();
-    let seated: BTreeSet<_> = v.players.iter().map(|p| p.id).collect();
-    assert_eq!(scored, seated, "a score for everyone");
-    let debrief = v.debrief.as_ref().expect("a debrief when ended");
-    let decided = v.cases.iter().filter(|c| c.verdict.is_some()).count();
-    assert_eq!(debrief.justice_index.is_some(), decided > 0);
+    {
+        let s = host.state();
+        let v = &s.view;
+        assert_eq!(v.phase, Phase::Ended);
+        assert_eq!(v.players.len(), players);
+        let scores = v.scores.as_ref().expect("scores when ended");
+        let scored: BTreeSet<_> = scores.iter().map(|sc| sc.player).collect();
+        let seated: BTreeSet<_> = v.players.iter().map(|p| p.id).collect();
+        assert_eq!(scored, seated, "a score for everyone");
+        let debrief = v.debrief.as_ref().expect("a debrief when ended");
+        let decided = v.cases.iter().filter(|c| c.verdict.is_some()).count();
+        assert_eq!(debrief.justice_index.is_some(), decided > 0);
 
-    // RULES.md §2: sum of balances = starting + salaries + income − confiscated.
-    let totals = v.totals.expect("the facilitator sees the totals");
-    let held: u64 = v
-        .players
-        .iter()
-        .map(|p| p.balance.expect("the facilitator sees every balance"))
-        .sum();
-    assert_eq!(
-        held + totals.confiscated,
-        totals.starting + totals.salaries + totals.income,
-        "money is conserved: {totals:?}"
-    );
-    assert_eq!(totals.confiscated, debrief.confiscated);
-    let starting: u64 = v
-        .players
-        .iter()
-        .map(|p| match p.role.expect("roles are assigned at start") {
-            Role::Donju => v.config.starting_balance.donju,
-            Role::Secretary => v.config.starting_balance.secretary,
-            Role::Manager => v.config.starting_balance.manager,
-            Role::Prosecutor => v.config.starting_balance.prosecutor,
-        })
-        .sum();
-    assert_eq!(totals.starting, starting);
-    drop(s);
+        // RULES.md §2: sum of balances = starting + salaries + income − confiscated.
+        let totals = v.totals.expect("the facilitator sees the totals");
+        let held: u64 = v
+            .players
+            .iter()
+            .map(|p| p.balance.expect("the facilitator sees every balance"))
+            .sum();
+        assert_eq!(
+            held + totals.confiscated,
+            totals.starting + totals.salaries + totals.income,
+            "money is conserved: {totals:?}"
+        );
+        assert_eq!(totals.confiscated, debrief.confiscated);
+        let starting: u64 = v
+            .players
+            .iter()
+            .map(|p| match p.role.expect("roles are assigned at start") {
+                Role::Donju => v.config.starting_balance.donju,
+                Role::Secretary => v.config.starting_balance.secretary,
+                Role::Manager => v.config.starting_balance.manager,
+                Role::Prosecutor => v.config.starting_balance.prosecutor,
+            })
+            .sum();
+        assert_eq!(totals.starting, starting);
+    }
     server.stop().await;
 }
 
