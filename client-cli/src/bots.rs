@@ -201,6 +201,10 @@ pub async fn run_bot(client: Client, plan: BotPlan, seed: u64) -> BotEnd {
         let started = Instant::now();
         let result = client.request(action.message).await;
         stats.answer(started, &result);
+        match &result {
+            Err(e) => tracing::debug!(seed, key = %action.key, "refused: {e}"),
+            Ok(_) => tracing::trace!(seed, key = %action.key, "done"),
+        }
         match result {
             Err(ClientError::Closed(reason)) => return BotEnd::Closed(reason),
             Err(ClientError::Refused(e)) if e.code == ErrorCode::RateLimited => {

@@ -32,7 +32,7 @@ pub enum Command {
         #[arg(long, default_value_t = 7, value_parser = clap::value_parser!(u8).range(4..=12))]
         players: u8,
         /// The seed of the room and of the bots (a fixed seed replays the same decisions).
-        #[arg(long, default_value_t = 2024)]
+        #[arg(long, default_value_t = crate::cmd::demo::DEFAULT_SEED)]
         seed: u64,
         /// Rounds to play.
         #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u32).range(1..=100))]

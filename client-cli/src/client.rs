@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 use allssam_protocol::{
-    AckResult, ClientMessage, ConfigPatch, ErrorMessage, Event, PROTOCOL_VERSION, PlayerId,
+    AckResult, ClientMessage, ConfigPatch, ErrorMessage, Event, PROTOCOL_VERSION, Phase, PlayerId,
     Request, ServerMessage,
 };
 use futures_util::stream::{SplitSink, SplitStream};
@@ -153,6 +153,7 @@ impl Client {
             }),
             (None, false) => None,
         };
+        let facilitator = !is_watch && opened.view.you.is_none();
         let state = Arc::new(Mutex::new(State::new(opened.view)));
         let (updates, _) = broadcast::channel(4096);
         let (commands, inbox) = mpsc::channel(256);
@@ -165,6 +166,7 @@ impl Client {
             next_req: ack.last_req.unwrap_or(1) + 1,
             expected_seq: opened.seq + 1,
             awaiting_sync: false,
+            facilitator,
         };
         tokio::spawn(actor.run(opened.ws, inbox));
         Ok(Client {
@@ -233,6 +235,8 @@ struct Actor {
     next_req: u64,
     expected_seq: u64,
     awaiting_sync: bool,
+    /// The facilitator's connection: refresh the model at every phase change.
+    facilitator: bool,
 }
 
 impl Actor {
@@ -364,7 +368,31 @@ impl Actor {
                     return Some(request);
                 }
                 self.expected_seq += 1;
+                let refresh = match &*event {
+                    // The start sets every starting balance without a
+                    // balance_changed, and the market sends none to the
+                    // facilitator (PROTOCOL.md "Events"): a fresh snapshot
+                    // then. Events keep flowing meanwhile; the snapshot
+                    // covers those before it.
+                    Event::PhaseChanged { .. } => {
+                        self.facilitator || self.lock().view.phase == Phase::Lobby
+                    }
+                    _ => false,
+                };
                 self.lock().apply(&event);
+                if refresh {
+                    let _ = self.updates.send(Update::Event(event));
+                    let request = self.number(ClientMessage::Sync, false);
+                    let req = request.req.unwrap_or(0);
+                    self.pending.insert(
+                        req,
+                        Pending {
+                            request: request.clone(),
+                            reply: None,
+                        },
+                    );
+                    return Some(request);
+                }
                 // Nobody listening is fine: the model is the truth.
                 let _ = self.updates.send(Update::Event(event));
             }

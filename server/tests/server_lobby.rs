@@ -230,7 +230,6 @@ async fn spectators_only_watch_and_stale_play_requests_are_wrong_phase() {
 }
 
 #[tokio::test]
-#[ignore = "needs the real engine's kick (issue 2); the placeholder refuses it"]
 async fn a_kicked_player_is_closed_with_4003_and_his_token_stops_working() {
     let server = TestServer::default().await;
     let (mut facilitator, code, _) = room(&server).await;

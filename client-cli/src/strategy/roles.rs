@@ -59,7 +59,8 @@ fn respond(s: &State, m: &Memory, role: Role) -> Option<Action> {
     let answers = s.offers_to_me().into_iter().map(|o| {
         let accept = match o.kind {
             OfferKind::Lease => role == Role::Manager && my_leases < spaces,
-            OfferKind::Demand => o.amount.is_some_and(|a| a <= available(s) / 2),
+            // A hoarder pays nobody (and takes the harassment, RULES.md §5).
+            OfferKind::Demand => !is_hoarder(s) && o.amount.is_some_and(|a| a <= available(s) / 2),
             OfferKind::Bribe | OfferKind::PerDiem | OfferKind::Favor | OfferKind::Pact => true,
         };
         answer(s, o, accept)
@@ -107,7 +108,19 @@ fn secretary(s: &State, m: &Memory) -> Option<Action> {
                 todo.push(offer(s, "demand", d, OfferKind::Demand, Some(2 * tp)));
             }
         }
-        Phase::Accusation => todo.extend(accuse_with_evidence(s)),
+        Phase::Accusation => {
+            // He fears being eclipsed: a conspicuous donju is charged first
+            // (anti-socialist takes no evidence, RULES.md §7), then evidence.
+            let rich = s.view.players.iter().find(|p| {
+                p.role == Some(Role::Donju)
+                    && p.wealth_tier == WealthTier::Conspicuous
+                    && s.at_liberty(p.id)
+            });
+            if let Some(p) = rich {
+                todo.push(accuse(s, p.id, Charge::AntiSocialist, vec![]));
+            }
+            todo.extend(accuse_with_evidence(s));
+        }
         Phase::Investigation => todo.extend(paid_withdrawal(s, m, 3 * tp)),
         _ => {}
     }
@@ -145,10 +158,9 @@ fn manager(s: &State, m: &Memory, rng: &mut ChaCha8Rng) -> Option<Action> {
                 ));
             }
             for p in free_with_role(s, Role::Prosecutor) {
+                // A declared pact; money goes to the office only once in a case.
                 if s.tie_with(p) == 0 {
                     todo.push(offer(s, "pact", p, OfferKind::Pact, None));
-                } else if s.tie_with(p) < 5 && available(s) > 3 * tp {
-                    todo.push(offer(s, "bribe", p, OfferKind::Bribe, Some(2 * tp)));
                 }
             }
             if s.view.round.is_multiple_of(2)
@@ -241,10 +253,7 @@ fn prosecutor(s: &State, m: &Memory) -> Option<Action> {
 fn donju(s: &State, m: &Memory) -> Option<Action> {
     let tp = tie_price(s);
     let me = s.me()?;
-    let seat = |id: PlayerId| s.view.players.iter().position(|p| p.id == id);
-    let hoarder = free_with_role(s, Role::Donju)
-        .last()
-        .is_none_or(|last| seat(*last) < seat(me));
+    let hoarder = is_hoarder(s);
     let mut todo = Vec::new();
     match s.view.phase {
         Phase::Dealing => {
@@ -284,9 +293,22 @@ fn donju(s: &State, m: &Memory) -> Option<Action> {
     first_new(m, todo)
 }
 
-/// The donju at liberty with the highest wealth tier (the last seated on ties).
+/// Are we the hoarder: the last donju in seat order, who buys no ties and
+/// pays no demands, and so grows conspicuous (RULES.md §2)?
+fn is_hoarder(s: &State) -> bool {
+    let Some(me) = s.me() else { return false };
+    let seat = |id: PlayerId| s.view.players.iter().position(|p| p.id == id);
+    s.my_role() == Some(Role::Donju)
+        && s.view
+            .players
+            .iter()
+            .rfind(|p| p.role == Some(Role::Donju))
+            .is_none_or(|last| seat(last.id) <= seat(me))
+}
+
+/// The donju at liberty with the highest wealth tier (the first seated on ties).
 fn richest_donju(s: &State) -> Option<PlayerId> {
     free_with_role(s, Role::Donju)
         .into_iter()
-        .max_by_key(|d| s.player(*d).map(|p| p.wealth_tier))
+        .min_by_key(|d| std::cmp::Reverse(s.player(*d).map(|p| p.wealth_tier)))
 }
