@@ -3,7 +3,7 @@
 //! seq gap) and reconnects with `resume`, resending what was in flight.
 
 use std::collections::BTreeMap;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 use std::time::Duration;
 
 use allssam_protocol::{
@@ -87,6 +87,9 @@ pub struct Client {
     updates: broadcast::Sender<Update>,
     session: Session,
     timeout: Duration,
+    /// Why the connection ended for good, once it has: requests that fail
+    /// because of it report this reason (e.g. "closed 4001 …").
+    ended: Arc<OnceLock<String>>,
 }
 
 /// How long `request` waits for an answer before giving up.
@@ -157,7 +160,9 @@ impl Client {
         let state = Arc::new(Mutex::new(State::new(opened.view)));
         let (updates, _) = broadcast::channel(4096);
         let (commands, inbox) = mpsc::channel(256);
+        let ended = Arc::new(OnceLock::new());
         let actor = Actor {
+            ended: ended.clone(),
             url: url.to_string(),
             reopen,
             state: state.clone(),
@@ -175,6 +180,7 @@ impl Client {
             updates,
             session,
             timeout: REQUEST_TIMEOUT,
+            ended,
         })
     }
 
@@ -211,13 +217,22 @@ impl Client {
         self.commands
             .send(Command::Send { body, stamp, reply })
             .await
-            .map_err(|_| ClientError::Closed("the connection task has ended".into()))?;
+            .map_err(|_| self.closed("the connection task has ended"))?;
         match tokio::time::timeout(self.timeout, answer).await {
             Err(_) => Err(ClientError::Timeout(self.timeout)),
-            Ok(Err(_)) => Err(ClientError::Closed("the connection is closed".into())),
+            Ok(Err(_)) => Err(self.closed("the connection is closed")),
             Ok(Ok(Ok(ack))) => Ok(ack),
             Ok(Ok(Err(refusal))) => Err(ClientError::Refused(refusal)),
         }
+    }
+}
+
+impl Client {
+    /// The error for a request cut off by the end of the connection: its
+    /// real reason when the connection task recorded one.
+    fn closed(&self, fallback: &str) -> ClientError {
+        let reason = self.ended.get().map_or(fallback, String::as_str);
+        ClientError::Closed(reason.to_string())
     }
 }
 
@@ -229,6 +244,7 @@ struct Pending {
 struct Actor {
     url: String,
     reopen: Option<ClientMessage>,
+    ended: Arc<OnceLock<String>>,
     state: Arc<Mutex<State>>,
     updates: broadcast::Sender<Update>,
     pending: BTreeMap<u64, Pending>,
@@ -459,6 +475,9 @@ impl Actor {
     }
 
     fn finish(&mut self, reason: String) {
+        // Recorded before the pending replies are dropped, so a request that
+        // fails because of it reports why.
+        let _ = self.ended.set(reason.clone());
         self.pending.clear();
         let _ = self.updates.send(Update::Closed(reason));
     }
