@@ -47,6 +47,8 @@ mod tests_prop_gen;
 #[cfg(test)]
 mod tests_random;
 #[cfg(test)]
+mod tests_review;
+#[cfg(test)]
 mod tests_scripted;
 
 pub use api::{Actor, Applied, Audience, Command, Emitted, PlayerSet, Refusal, Viewer};
