@@ -49,6 +49,8 @@ mod tests_random;
 #[cfg(test)]
 mod tests_review;
 #[cfg(test)]
+mod tests_rules;
+#[cfg(test)]
 mod tests_scripted;
 
 pub use api::{Actor, Applied, Audience, Command, Emitted, PlayerSet, Refusal, Viewer};
