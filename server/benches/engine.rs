@@ -394,6 +394,18 @@ fn view_for_mid_game(c: &mut Criterion) {
     group.bench_function("spectator", |b| {
         b.iter(|| black_box(game.view_for(Viewer::Spectator, now)))
     });
+    // The same room after 100 chat lines of 200 characters (a full history).
+    let mut chatty = game.clone();
+    let speakers: Vec<PlayerId> = fac.players.iter().map(|p| p.id).collect();
+    for (i, from) in speakers.iter().cycle().take(100).enumerate() {
+        let text = format!("{i:03} {}", "x".repeat(196));
+        let _ = chatty.apply(Actor::Player(*from), Command::Chat { text, to: None }, now);
+    }
+    if let Some(id) = donju {
+        group.bench_function("player_full_chat", |b| {
+            b.iter(|| black_box(chatty.view_for(Viewer::Player(id), now)))
+        });
+    }
     group.finish();
 }
 
