@@ -137,19 +137,23 @@ impl Game {
             self.remove_seat(id, out);
             return Ok(());
         }
-        let was_connected = p.connected;
+        let (was_connected, was_ready) = (p.connected, p.ready);
         if let Some(p) = self.player_mut(id) {
             p.kicked = true;
             p.connected = false;
             p.ready = false;
         }
-        if was_connected {
+        if was_connected || was_ready {
             Update {
-                connected: Some(false),
+                connected: was_connected.then_some(false),
+                ready: was_ready.then_some(false),
                 ..Update::default()
             }
             .emit(out, id);
         }
+        // RULES.md §5: offers from or to him can no longer be accepted, so
+        // they are withdrawn at once (a demand withdrawn is no harassment).
+        self.sweep_offers(out);
         self.end_if_all_ready(now, out);
         Ok(())
     }

@@ -37,9 +37,19 @@ mod tests_cases;
 #[cfg(test)]
 mod tests_offers;
 #[cfg(test)]
+mod tests_oracle;
+#[cfg(test)]
 mod tests_phases;
 #[cfg(test)]
+mod tests_prop;
+#[cfg(test)]
+mod tests_prop_gen;
+#[cfg(test)]
 mod tests_random;
+#[cfg(test)]
+mod tests_review;
+#[cfg(test)]
+mod tests_rules;
 #[cfg(test)]
 mod tests_scripted;
 

@@ -175,7 +175,9 @@ impl Game {
                 &mut sentences,
                 out,
             );
-            self.ev_balance(out, accused.id, BalanceReason::Confiscated);
+            if amount > 0 {
+                self.ev_balance(out, accused.id, BalanceReason::Confiscated);
+            }
             if accused.role == Some(Role::Manager) {
                 self.end_leases(|l| l.manager == accused.id, out);
             }
@@ -238,7 +240,10 @@ impl Game {
             sentences,
             out,
         );
-        self.ev_balance(out, id, BalanceReason::Confiscated);
+        // PROTOCOL.md: `balance_changed` only when the balance changed.
+        if amount > 0 {
+            self.ev_balance(out, id, BalanceReason::Confiscated);
+        }
         self.end_leases(|l| l.donju == id, out);
         Update {
             status: Some(Status::Imprisoned),
