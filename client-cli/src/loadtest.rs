@@ -125,6 +125,8 @@ pub async fn run_load(options: &LoadOptions) -> anyhow::Result<LoadReport> {
                 let room = host.session().room.clone();
                 let bots = spawn_bots(&url, &room, players, &plan).await?;
                 host.request(ClientMessage::Start).await?;
+                // Leave at once: at the ceiling, every connection counts.
+                let host = (!drop_hosts).then_some(host);
                 Ok::<_, crate::client::ClientError>((host, bots))
             }
         })
@@ -137,9 +139,7 @@ pub async fn run_load(options: &LoadOptions) -> anyhow::Result<LoadReport> {
             Ok((host, bots)) => {
                 report.rooms += 1;
                 report.connections += bots.len();
-                if !drop_hosts {
-                    hosts.push(host);
-                }
+                hosts.extend(host);
                 tasks.extend(bots);
             }
             Err(e) => report.setup_errors.push(e.to_string()),
