@@ -10,9 +10,9 @@ use allssam_protocol::{ClientMessage, ConfigPatch};
 use serde::Serialize;
 
 use crate::bots::{BotEnd, BotOptions, BotPlan, spawn_bots};
-use futures_util::StreamExt;
 use crate::client::{Client, Opening};
 use crate::strategy;
+use futures_util::StreamExt;
 
 /// What to run.
 #[derive(Clone, Debug)]

@@ -88,11 +88,8 @@ pub async fn run(args: LoadtestArgs) -> anyhow::Result<()> {
             concurrency: args.concurrency,
         };
         let report = run_raw(&dialer, &options).await?;
-        if args.json {
-            println!("{}", serde_json::to_string_pretty(&report)?);
-        } else {
-            println!("{}", serde_json::to_string_pretty(&report)?);
-        }
+        // The lean report is for the bench: JSON either way.
+        println!("{}", serde_json::to_string_pretty(&report)?);
         return Ok(());
     }
     let options = LoadOptions {

@@ -90,9 +90,8 @@ struct RawRoom {
 const ROOM_CONFIG: &str = r#"{"rounds":100}"#;
 
 async fn setup_room(dialer: Dialer, n: usize, players: usize) -> anyhow::Result<RawRoom> {
-    let create = format!(
-        r#"{{"type":"create_room","protocol":{PROTOCOL_VERSION},"config":{ROOM_CONFIG}}}"#
-    );
+    let create =
+        format!(r#"{{"type":"create_room","protocol":{PROTOCOL_VERSION},"config":{ROOM_CONFIG}}}"#);
     let (host, fields) = open(&dialer, &create).await?;
     // The echo baseline has no rooms: any code will do for it.
     let code = fields.room.unwrap_or_else(|| format!("ECHO{n}"));
@@ -102,7 +101,9 @@ async fn setup_room(dialer: Dialer, n: usize, players: usize) -> anyhow::Result<
             r#"{{"type":"join","protocol":{PROTOCOL_VERSION},"room":"{code}","name":"P{p}"}}"#
         );
         let (ws, fields) = open(&dialer, &join).await?;
-        let id = fields.player_id.unwrap_or_else(|| uuid::Uuid::nil().to_string());
+        let id = fields
+            .player_id
+            .unwrap_or_else(|| uuid::Uuid::nil().to_string());
         seated.push((ws, id));
     }
     Ok(RawRoom {
@@ -196,7 +197,10 @@ pub async fn run_raw(dialer: &Dialer, options: &RawOptions) -> anyhow::Result<Ra
             total.merge(&tally);
         }
     }
-    report.seconds = epoch.elapsed().as_secs_f64().min(options.duration.as_secs_f64());
+    report.seconds = epoch
+        .elapsed()
+        .as_secs_f64()
+        .min(options.duration.as_secs_f64());
     while let Some(tally) = hosts.join_next().await {
         if let Ok(tally) = tally {
             total.events += tally.events;
@@ -260,10 +264,12 @@ async fn chat_loop(
 ) -> Tally {
     let mut tally = Tally::default();
     let private = format!(r#"{{"type":"chat","text":"hello neighbour","to":"{to}"}}"#);
-    let pace = rate.filter(|r| *r > 0.0).map(|r| Duration::from_secs_f64(1.0 / r));
+    let pace = rate
+        .filter(|r| *r > 0.0)
+        .map(|r| Duration::from_secs_f64(1.0 / r));
     // Open loop: spread the first sends over one period.
-    let mut next_turn = Instant::now()
-        + pace.map_or(Duration::ZERO, |p| p.mul_f64(rand::random::<f64>()));
+    let mut next_turn =
+        Instant::now() + pace.map_or(Duration::ZERO, |p| p.mul_f64(rand::random::<f64>()));
     let mut req = 2u64;
     while Instant::now() < until {
         if let Some(pace) = pace {

@@ -216,7 +216,9 @@ impl Tally {
 pub async fn send(ws: &mut RawWs, req: u64, body: &str) -> Result<(), String> {
     // `body` is `{"type":…}`: put `req` first inside it.
     let text = format!(r#"{{"req":{req},{}"#, &body[1..]);
-    ws.send(Message::text(text)).await.map_err(|e| e.to_string())
+    ws.send(Message::text(text))
+        .await
+        .map_err(|e| e.to_string())
 }
 
 /// Waits for the answer to `req`, counting other frames into `tally`.
