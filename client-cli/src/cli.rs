@@ -94,29 +94,7 @@ pub enum Command {
         url: String,
     },
     /// Load the server with many bot connections in fast rooms and report.
-    Loadtest {
-        /// Rooms to create.
-        #[arg(long, default_value_t = 10)]
-        rooms: usize,
-        /// Bot players per room (4 to 12).
-        #[arg(long, default_value_t = 6, value_parser = clap::value_parser!(u8).range(4..=12))]
-        players: u8,
-        /// Seconds to run.
-        #[arg(long, default_value_t = 30)]
-        duration: u64,
-        /// Acts per second per bot (open loop); without it, each bot acts as soon as its last act is answered.
-        #[arg(long)]
-        rate: Option<f64>,
-        /// How the bots play: `random` or `sensible`.
-        #[arg(long, default_value = "random")]
-        strategy: String,
-        /// The server's WebSocket address.
-        #[arg(long, env = "ALLSSAM_URL", default_value = DEFAULT_URL)]
-        url: String,
-        /// Print the report as JSON.
-        #[arg(long)]
-        json: bool,
-    },
+    Loadtest(crate::loadtest_args::LoadtestArgs),
     /// Fetch a room's record or debrief (facilitator only): json, csv, md or html.
     Export {
         /// The room code.
@@ -161,7 +139,7 @@ mod tests {
         assert!(Cli::try_parse_from(["allssam", "host", "--resume", "--fast"]).is_err());
         assert!(
             Cli::try_parse_from(["allssam", "export"]).is_err(),
-            "export belongs elsewhere"
+            "export needs a room code"
         );
     }
 }

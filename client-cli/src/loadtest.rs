@@ -9,9 +9,10 @@ use std::time::{Duration, Instant};
 use allssam_protocol::{ClientMessage, ConfigPatch};
 use serde::Serialize;
 
-use crate::bots::{BotOptions, BotPlan, spawn_bots};
+use crate::bots::{BotEnd, BotOptions, BotPlan, spawn_bots};
 use crate::client::{Client, Opening};
 use crate::strategy;
+use futures_util::StreamExt;
 
 /// What to run.
 #[derive(Clone, Debug)]
@@ -32,6 +33,10 @@ pub struct LoadOptions {
     pub progress: bool,
     /// Seed of the bots.
     pub seed: u64,
+    /// Facilitators leave once their room is started (frees a connection per room).
+    pub drop_hosts: bool,
+    /// Rooms set up at once.
+    pub concurrency: usize,
 }
 
 /// Request→ack latency in milliseconds.
@@ -70,6 +75,12 @@ pub struct LoadReport {
     pub refusals: BTreeMap<String, u64>,
     /// Request→answer latency.
     pub latency_ms: Latency,
+    /// Bots whose connection closed for good during the run, with the first reasons.
+    pub disconnections: u64,
+    /// The first few reasons bots were disconnected.
+    pub disconnect_reasons: Vec<String>,
+    /// Bots whose game ended during the run.
+    pub games_ended: u64,
 }
 
 /// Fast rooms that last: many rounds of short phases (bots end them early with `ready`).
@@ -103,32 +114,46 @@ pub async fn run_load(options: &LoadOptions) -> anyhow::Result<LoadReport> {
         max_acts_per_phase: 50,
     };
     let mut report = LoadReport::default();
-    let mut setups = tokio::task::JoinSet::new();
-    for r in 0..options.rooms {
-        let (url, plan, players) = (options.url.clone(), plan.clone(), options.players);
-        setups.spawn(async move {
-            let host =
-                Client::connect(&url, Opening::CreateRoom(Some(load_config(r as u64)))).await?;
-            let room = host.session().room.clone();
-            let bots = spawn_bots(&url, &room, players, &plan).await?;
-            host.request(ClientMessage::Start).await?;
-            Ok::<_, crate::client::ClientError>((host, bots))
-        });
-    }
+    let drop_hosts = options.drop_hosts;
+    let setups = futures_util::stream::iter(0..options.rooms)
+        .map(|r| {
+            let (url, plan, players) = (options.url.clone(), plan.clone(), options.players);
+            async move {
+                let seed = plan.seed.wrapping_mul(1_000_003).wrapping_add(r as u64);
+                let host =
+                    Client::connect(&url, Opening::CreateRoom(Some(load_config(seed)))).await?;
+                let room = host.session().room.clone();
+                let bots = spawn_bots(&url, &room, players, &plan).await?;
+                host.request(ClientMessage::Start).await?;
+                // Leave at once: at the ceiling, every connection counts.
+                let host = (!drop_hosts).then_some(host);
+                Ok::<_, crate::client::ClientError>((host, bots))
+            }
+        })
+        .buffer_unordered(options.concurrency.max(1));
+    let done: Vec<_> = setups.collect().await;
     let mut hosts = Vec::new();
     let mut tasks = Vec::new();
-    while let Some(joined) = setups.join_next().await {
-        match joined {
-            Ok(Ok((host, bots))) => {
+    for result in done {
+        match result {
+            Ok((host, bots)) => {
                 report.rooms += 1;
                 report.connections += bots.len();
-                hosts.push(host);
+                hosts.extend(host);
                 tasks.extend(bots);
             }
-            Ok(Err(e)) => report.setup_errors.push(e.to_string()),
             Err(e) => report.setup_errors.push(e.to_string()),
         }
     }
+    if report.setup_errors.len() > 5 {
+        let more = report.setup_errors.len() - 5;
+        report.setup_errors.truncate(5);
+        report.setup_errors.push(format!("… and {more} more"));
+    }
+    eprintln!(
+        "ready: {} rooms, {} bots connected",
+        report.rooms, report.connections
+    );
     // Measure from here: setup traffic is not the load.
     let stats = plan.stats.clone();
     let base = (
@@ -180,9 +205,20 @@ pub async fn run_load(options: &LoadOptions) -> anyhow::Result<LoadReport> {
             max: ms(h.max()),
         };
     }
+    let waited = Instant::now() + Duration::from_secs(10);
     for task in tasks {
         // Each bot notices `stop` within half a second, or its request times out.
-        let _ = tokio::time::timeout(Duration::from_secs(5), task).await;
+        let left = waited.saturating_duration_since(Instant::now());
+        match tokio::time::timeout(left, task).await {
+            Ok(Ok(BotEnd::Closed(reason))) => {
+                report.disconnections += 1;
+                if report.disconnect_reasons.len() < 5 {
+                    report.disconnect_reasons.push(reason);
+                }
+            }
+            Ok(Ok(BotEnd::GameEnded)) => report.games_ended += 1,
+            _ => {}
+        }
     }
     for host in &hosts {
         let _ = host.request(ClientMessage::End).await;
@@ -209,6 +245,13 @@ pub fn render(r: &LoadReport) -> String {
     if !r.refusals.is_empty() {
         let list: Vec<String> = r.refusals.iter().map(|(c, n)| format!("{c} {n}")).collect();
         out.push_str(&format!("refusals: {}\n", list.join(", ")));
+    }
+    if r.disconnections > 0 {
+        out.push_str(&format!(
+            "disconnections: {} ({})\n",
+            r.disconnections,
+            r.disconnect_reasons.join("; ")
+        ));
     }
     for e in &r.setup_errors {
         out.push_str(&format!("setup error: {e}\n"));

@@ -5,7 +5,6 @@ use std::sync::Arc;
 use allssam_cli::bots::{BotPlan, spawn_bots};
 use allssam_cli::cli::{Cli, Command};
 use allssam_cli::cmd;
-use allssam_cli::loadtest::{LoadOptions, render, run_load};
 use allssam_cli::strategy;
 use clap::Parser;
 
@@ -86,32 +85,6 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             };
             allssam_cli::export::run(args).await
         }
-        Command::Loadtest {
-            rooms,
-            players,
-            duration,
-            rate,
-            strategy,
-            url,
-            json,
-        } => {
-            let options = LoadOptions {
-                url,
-                rooms,
-                players: players as usize,
-                duration: std::time::Duration::from_secs(duration),
-                rate,
-                strategy,
-                progress: !json,
-                seed: 1,
-            };
-            let report = run_load(&options).await?;
-            if json {
-                println!("{}", serde_json::to_string_pretty(&report)?);
-            } else {
-                print!("{}", render(&report));
-            }
-            Ok(())
-        }
+        Command::Loadtest(args) => allssam_cli::loadtest_args::run(args).await,
     }
 }

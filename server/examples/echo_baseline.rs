@@ -11,6 +11,7 @@ use axum::Router;
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
 use axum::response::Response;
 use axum::routing::get;
+use axum::serve::ListenerExt;
 
 const MAX_MESSAGE_BYTES: usize = allssam_protocol::MAX_MESSAGE_BYTES;
 
@@ -24,6 +25,10 @@ async fn main() -> anyhow::Result<()> {
     let app = Router::new()
         .route("/ws", get(upgrade))
         .route("/healthz", get(|| async { "ok" }));
+    // The same socket option as the real server (app.rs).
+    let listener = listener.tap_io(|tcp| {
+        let _ = tcp.set_nodelay(true);
+    });
     axum::serve(listener, app).await?;
     Ok(())
 }

@@ -13,6 +13,7 @@ use axum::extract::{ConnectInfo, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use axum::serve::ListenerExt;
 use metrics_exporter_prometheus::PrometheusHandle;
 use tokio::net::TcpListener;
 use tokio::sync::{mpsc, watch};
@@ -94,6 +95,12 @@ pub async fn run_with(
         // Ignored: nobody listening means no connection is left to tell.
         let _ = stop_tx.send(true);
     };
+    // Small frames must leave at once: without TCP_NODELAY, Nagle's algorithm
+    // holds an ack until the client's delayed ACK (~40 ms here). See bench/README.md.
+    let listener = listener.tap_io(|tcp| {
+        // Ignored: a socket that refuses the option still works, only slower.
+        let _ = tcp.set_nodelay(true);
+    });
     axum::serve(
         listener,
         app.into_make_service_with_connect_info::<SocketAddr>(),

@@ -115,6 +115,44 @@ impl ConnLink {
     }
 }
 
+/// At most this many queued frames are handed to the socket before one flush.
+const BATCH: usize = 64;
+
+/// Feeds `first` and whatever else is already queued (up to [`BATCH`]),
+/// then flushes once: with a write buffer, a burst of events to one client
+/// leaves in one write instead of one per frame. Returns the extra text
+/// frames sent; a queued close ends the batch and is handed back in `closing`.
+async fn feed_batch(
+    sink: &mut SplitSink<WebSocket, Message>,
+    queue: &mut mpsc::Receiver<Out>,
+    first: Message,
+    closing: &mut Option<Option<CloseReq>>,
+) -> Result<u64, ()> {
+    sink.feed(first).await.map_err(|_| ())?;
+    let mut texts = 0;
+    for _ in 0..BATCH {
+        match queue.try_recv() {
+            Ok(Out::Text(text)) => {
+                sink.feed(Message::Text(text.into()))
+                    .await
+                    .map_err(|_| ())?;
+                texts += 1;
+            }
+            Ok(Out::Close(req)) => {
+                *closing = Some(Some(req));
+                break;
+            }
+            Err(mpsc::error::TryRecvError::Disconnected) => {
+                *closing = Some(None);
+                break;
+            }
+            Err(mpsc::error::TryRecvError::Empty) => break,
+        }
+    }
+    sink.flush().await.map_err(|_| ())?;
+    Ok(texts)
+}
+
 /// How long the writer tries to hand a close frame to a client before it
 /// drops the socket anyway.
 const CLOSE_GRACE: Duration = Duration::from_secs(1);
@@ -142,17 +180,19 @@ pub async fn write_loop(
         let counted = matches!(message, Message::Text(_));
         // A send to a client that does not read blocks; a close request
         // must still get through, so the two race.
+        let mut closing = None;
         tokio::select! {
             biased;
             _ = ends.close.changed() => break *ends.close.borrow(),
-            sent = sink.send(message) => {
-                if sent.is_err() {
-                    return;
-                }
-                if counted {
-                    metrics::message_out();
+            sent = feed_batch(&mut sink, &mut ends.queue, message, &mut closing) => {
+                match sent {
+                    Ok(texts) => metrics::messages_out(texts + u64::from(counted)),
+                    Err(()) => return,
                 }
             }
+        }
+        if let Some(close) = closing {
+            break close;
         }
     };
     if let Some(req) = close {
