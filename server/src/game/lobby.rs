@@ -2,7 +2,8 @@
 //! configuration, roles and the start of the game.
 
 use allssam_protocol::{
-    ConfigPatch, ErrorCode, Event, Phase, PlayerId, PlayerRef, Role, Status, WealthTier, valid_name,
+    BalanceReason, ConfigPatch, ErrorCode, Event, Phase, PlayerId, PlayerRef, Role, Status,
+    WealthTier, valid_name,
 };
 use rand::SeedableRng;
 use rand::seq::SliceRandom;
@@ -237,6 +238,13 @@ impl Game {
                 }
                 .emit(out, p.id);
             }
+        }
+        // PROTOCOL.md "Events": `balance_changed` whenever a balance
+        // changes outside the market; the start sets it from 0, so each
+        // player learns his before round 1's market `phase_changed`.
+        let ids: Vec<PlayerId> = self.players.iter().map(|p| p.id).collect();
+        for id in ids {
+            self.ev_balance(out, id, BalanceReason::Starting);
         }
         self.begin_round(1, now, Vec::new(), out);
         Ok(())
