@@ -106,6 +106,9 @@ impl Game {
     }
 
     /// A connection took or lost the seat; may complete "everyone is ready".
+    /// A kicked player's seat stays marked disconnected: the server still
+    /// reports his connection closing (the kick closes it), which is
+    /// accepted and changes nothing.
     pub(super) fn set_connected(
         &mut self,
         id: PlayerId,
@@ -113,6 +116,9 @@ impl Game {
         now: u64,
         out: &mut Out,
     ) -> Result<(), Refusal> {
+        if self.player(id).is_some_and(|p| p.kicked) {
+            return Ok(());
+        }
         let p = self.seated(id, ErrorCode::InvalidTarget)?;
         if p.connected == connected {
             return Ok(());

@@ -4,7 +4,7 @@
 
 use allssam_protocol::{BalanceReason, Event, Phase, Role, RoomConfig};
 
-use super::testkit::pid;
+use super::testkit::{Table, pid};
 use super::{Actor, Command, Game, PlayerSet};
 
 /// PROTOCOL.md "Events": `balance_changed` is sent whenever a balance
@@ -61,4 +61,35 @@ fn starting_balances_are_announced() {
         assert_eq!(e.audience.players, PlayerSet::Only(vec![id]));
     }
     assert_eq!(game.phase(), Phase::Dealing);
+}
+
+/// The server reports a kicked player's connection closing (the kick
+/// closes it) with `Disconnect`; it was refused with `invalid_target`, a
+/// spurious refusal in the server's log. Connect and Disconnect of a
+/// kicked player are accepted and change nothing.
+#[test]
+fn a_kicked_players_disconnect_is_accepted_as_a_no_op() {
+    let mut t = Table::five();
+    let don = t.don;
+    t.ok(Actor::System, Command::Connect { player: don });
+    t.ok(Actor::Facilitator, Command::Kick { player: don });
+    for command in [
+        Command::Disconnect { player: don },
+        Command::Connect { player: don },
+        Command::Disconnect { player: don },
+    ] {
+        let before = serde_json::to_string(&t.game).unwrap();
+        let events = t.ok(Actor::System, command);
+        assert!(events.is_empty(), "{events:?}");
+        assert_eq!(before, serde_json::to_string(&t.game).unwrap());
+    }
+    let seat = t.view(super::Viewer::Facilitator).players;
+    let seat = seat.iter().find(|p| p.id == don).unwrap();
+    assert!(!seat.connected);
+    // A seat that never existed is still refused.
+    t.refused(
+        Actor::System,
+        Command::Disconnect { player: pid(99) },
+        allssam_protocol::ErrorCode::InvalidTarget,
+    );
 }
