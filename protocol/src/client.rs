@@ -314,7 +314,18 @@ impl std::error::Error for ParseError {}
 
 /// Reads one text frame as a request, telling a wrong shape (`malformed`)
 /// from an unknown `type` (`unknown_type`), and keeping `req` when it can.
+///
+/// A frame is read in one pass ([`crate::parse`]); a frame that reading
+/// refuses (a bad frame, or one it does not take on) is read again by the
+/// derived reader, which gives the same answer as before, error and all.
 pub fn parse_request(text: &str) -> Result<Request, ParseError> {
+    crate::parse::read(text).or_else(|_| parse_request_derived(text))
+}
+
+/// The reader of `Request`'s derived `Deserialize` (`#[serde(flatten)]`):
+/// the reference the one-pass reader is tested against, and the reader of
+/// every frame it refuses, so that errors keep their codes and messages.
+pub(crate) fn parse_request_derived(text: &str) -> Result<Request, ParseError> {
     let full_error = match serde_json::from_str::<Request>(text) {
         Ok(request) => return Ok(request),
         Err(e) => e,

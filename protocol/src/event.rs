@@ -41,6 +41,8 @@ pub struct MarketReport {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum BalanceReason {
+    /// The starting balance, at the start.
+    Starting,
     /// Money set aside for an offer.
     Escrow,
     /// Escrow given back (rejected, withdrawn or expired offer).

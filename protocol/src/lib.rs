@@ -19,6 +19,10 @@ mod error;
 mod event;
 mod ids;
 mod kinds;
+mod parse;
+mod parse_body;
+#[cfg(test)]
+mod parse_tests;
 mod schema;
 mod server;
 mod view;

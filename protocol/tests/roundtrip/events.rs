@@ -316,6 +316,7 @@ fn samples_cover_every_event_kind() {
 #[test]
 fn every_balance_reason_has_its_name() {
     let names = [
+        "starting",
         "escrow",
         "release",
         "paid",
@@ -324,6 +325,7 @@ fn every_balance_reason_has_its_name() {
         "fined",
     ];
     let reasons = [
+        BalanceReason::Starting,
         BalanceReason::Escrow,
         BalanceReason::Release,
         BalanceReason::Paid,

@@ -2,7 +2,8 @@
 //! configuration, roles and the start of the game.
 
 use allssam_protocol::{
-    ConfigPatch, ErrorCode, Event, Phase, PlayerId, PlayerRef, Role, Status, WealthTier, valid_name,
+    BalanceReason, ConfigPatch, ErrorCode, Event, Phase, PlayerId, PlayerRef, Role, Status,
+    WealthTier, valid_name,
 };
 use rand::SeedableRng;
 use rand::seq::SliceRandom;
@@ -105,6 +106,9 @@ impl Game {
     }
 
     /// A connection took or lost the seat; may complete "everyone is ready".
+    /// A kicked player's seat stays marked disconnected: the server still
+    /// reports his connection closing (the kick closes it), which is
+    /// accepted and changes nothing.
     pub(super) fn set_connected(
         &mut self,
         id: PlayerId,
@@ -112,6 +116,9 @@ impl Game {
         now: u64,
         out: &mut Out,
     ) -> Result<(), Refusal> {
+        if self.player(id).is_some_and(|p| p.kicked) {
+            return Ok(());
+        }
         let p = self.seated(id, ErrorCode::InvalidTarget)?;
         if p.connected == connected {
             return Ok(());
@@ -237,6 +244,13 @@ impl Game {
                 }
                 .emit(out, p.id);
             }
+        }
+        // PROTOCOL.md "Events": `balance_changed` whenever a balance
+        // changes outside the market; the start sets it from 0, so each
+        // player learns his before round 1's market `phase_changed`.
+        let ids: Vec<PlayerId> = self.players.iter().map(|p| p.id).collect();
+        for id in ids {
+            self.ev_balance(out, id, BalanceReason::Starting);
         }
         self.begin_round(1, now, Vec::new(), out);
         Ok(())

@@ -35,6 +35,10 @@ pub(crate) mod testkit;
 #[cfg(test)]
 mod tests_cases;
 #[cfg(test)]
+mod tests_chat;
+#[cfg(test)]
+mod tests_fixes;
+#[cfg(test)]
 mod tests_offers;
 #[cfg(test)]
 mod tests_oracle;

@@ -1,11 +1,24 @@
 //! Chat (PROTOCOL.md "Playing") and the secretary's extra-earnings order
 //! (RULES.md §5): the two public announcements a player can make.
 
-use allssam_protocol::{ErrorCode, Event, MAX_CHAT_CHARS, Phase, PlayerId, Role, Speaker};
+use allssam_protocol::{
+    CHAT_HISTORY, ErrorCode, Event, MAX_CHAT_CHARS, Phase, PlayerId, Role, Speaker,
+};
 
+use super::lobby::MAX_PLAYERS;
 use super::state::{ChatEntry, Game, refuse};
 use super::visibility::{Out, public};
-use super::{Actor, Refusal};
+use super::{Actor, Refusal, Viewer};
+
+/// At most this many chat lines are kept after pruning: each line kept is
+/// among the last `CHAT_HISTORY` some viewer may see (the facilitator, a
+/// spectator, each seat), so views are exactly those of an unbounded
+/// chat. The full record is the command log (the export rebuilds it).
+pub const CHAT_KEPT: usize = CHAT_HISTORY * (MAX_PLAYERS + 2);
+/// The chat is pruned when it grows past this many lines, so pruning runs
+/// at most once every `CHAT_HISTORY` lines and the room's chat never holds
+/// more (docs/RULES.md "Where the rule book is silent").
+pub const CHAT_MAX: usize = CHAT_KEPT + CHAT_HISTORY;
 
 impl Game {
     /// Public chat, or private with `to`. A prisoner may only chat
@@ -66,7 +79,32 @@ impl Game {
             round: self.round,
             phase: self.phase,
         });
+        if self.chat.len() > CHAT_MAX {
+            self.prune_chat();
+        }
         Ok(())
+    }
+
+    /// Drops every line that is no longer among the last `CHAT_HISTORY`
+    /// lines of any viewer who may see it; a view cannot show it again.
+    fn prune_chat(&mut self) {
+        let mut viewers = vec![Viewer::Facilitator, Viewer::Spectator];
+        viewers.extend(self.players.iter().map(|p| Viewer::Player(p.id)));
+        let mut shown = vec![0usize; viewers.len()];
+        let mut keep = vec![false; self.chat.len()];
+        for (i, line) in self.chat.iter().enumerate().rev() {
+            for (viewer, n) in viewers.iter().zip(shown.iter_mut()) {
+                if *n < CHAT_HISTORY && self.sees_chat(*viewer, line) {
+                    *n += 1;
+                    keep[i] = true;
+                }
+            }
+            if shown.iter().all(|&n| n >= CHAT_HISTORY) {
+                break;
+            }
+        }
+        let mut keep = keep.into_iter();
+        self.chat.retain(|_| keep.next().unwrap_or(false));
     }
 
     /// Once per round for the room, in dealing, a free secretary may issue
