@@ -18,8 +18,11 @@ use futures_util::stream::{FuturesOrdered, StreamExt};
 use tokio::sync::oneshot;
 
 use super::Outcome;
+use super::task::Room;
 use crate::game::Viewer;
+use crate::journal::Entry;
 use crate::outbound::{CloseReq, ConnLink, Out};
+use crate::store::Write;
 use crate::store::{Durable, StoreError};
 
 /// The most batches a room keeps waiting for their commits before it stops
@@ -174,5 +177,64 @@ impl Pipeline {
     pub(super) fn abandon(&mut self) -> Vec<Batch> {
         self.commits = FuturesOrdered::new();
         self.batches.drain(..).collect()
+    }
+}
+
+/// The room's side: a step's commits and its batch.
+impl Room {
+    /// Ends the current step: its batch waits for its commits behind the
+    /// earlier ones (or leaves at once if nothing waits).
+    pub(super) fn seal(&mut self) {
+        let batch = std::mem::take(&mut self.staged);
+        let durables = std::mem::take(&mut self.durables);
+        if let Some((result, batch)) = self.pipeline.push(batch, durables) {
+            self.land(result, batch);
+        }
+    }
+
+    /// A batch whose commits are over: sent, or, if a commit failed, its
+    /// requester told `internal` and the room broken (memory is ahead of the disk).
+    pub(super) fn land(&mut self, result: Result<(), StoreError>, batch: Batch) {
+        match result {
+            Ok(()) => batch.release(&mut self.dropped),
+            Err(e) => {
+                tracing::error!(room = %self.code, error = %e, "store failed; closing the room");
+                self.broken = true;
+                batch.fail();
+            }
+        }
+    }
+
+    /// Queues `entry`; what the current step sends waits for its commit
+    /// (store/mod.rs: acknowledged only once committed). A failure breaks
+    /// the room, whose memory is now ahead of the disk.
+    pub(super) async fn commit(&mut self, entry: Entry, now_ms: u64) {
+        match self.log.submit(entry, now_ms, &self.game).await {
+            Ok(durable) => self.durables.push(durable),
+            Err(e) => {
+                tracing::error!(room = %self.code, error = %e, "store failed; closing the room");
+                self.broken = true;
+            }
+        }
+    }
+
+    /// Queues `entry` without waiting for its commit (a refusal's record:
+    /// it changed nothing, so its answer may go out at once).
+    pub(super) async fn log_only(&mut self, entry: Entry, now_ms: u64) {
+        if let Err(e) = self.log.submit(entry, now_ms, &self.game).await {
+            tracing::error!(room = %self.code, error = %e, "store failed; closing the room");
+            self.broken = true;
+        }
+    }
+
+    /// Writes that are no record; the current step waits for them too.
+    pub(super) async fn write(&mut self, writes: Vec<Write>) {
+        match self.log.submit_writes(writes).await {
+            Ok(durable) => self.durables.push(durable),
+            Err(e) => {
+                tracing::error!(room = %self.code, error = %e, "store failed; closing the room");
+                self.broken = true;
+            }
+        }
     }
 }

@@ -14,7 +14,7 @@ use crate::game::{Actor, Applied, Command, Emitted, Game, Refusal, Viewer};
 use crate::journal::{Entry, RoomLog, Seat};
 use crate::outbound::{CloseReq, ConnLink, Out};
 use crate::registry::Registry;
-use crate::store::{Durable, StoreError, TokenHash, Write};
+use crate::store::{Durable, TokenHash, Write};
 use crate::{SERVER_VERSION, metrics};
 
 /// A connection attached to the room.
@@ -51,9 +51,9 @@ pub(crate) struct Room {
     /// What the current step sends once its records are committed.
     pub(super) staged: Batch,
     /// The commits the current step waits for.
-    durables: Vec<Durable>,
+    pub(super) durables: Vec<Durable>,
     /// Earlier steps' batches, waiting for their commits.
-    pipeline: Pipeline,
+    pub(super) pipeline: Pipeline,
     /// A new room (not restored) whose row is not written yet.
     fresh: bool,
     phase: Phase,
@@ -197,29 +197,6 @@ impl Room {
         self.finish(end).await;
     }
 
-    /// Ends the current step: its batch waits for its commits behind the
-    /// earlier ones (or leaves at once if nothing waits).
-    fn seal(&mut self) {
-        let batch = std::mem::take(&mut self.staged);
-        let durables = std::mem::take(&mut self.durables);
-        if let Some((result, batch)) = self.pipeline.push(batch, durables) {
-            self.land(result, batch);
-        }
-    }
-
-    /// A batch whose commits are over: sent, or, if a commit failed, its
-    /// requester told `internal` and the room broken (memory is ahead of the disk).
-    fn land(&mut self, result: Result<(), StoreError>, batch: Batch) {
-        match result {
-            Ok(()) => batch.release(&mut self.dropped),
-            Err(e) => {
-                tracing::error!(room = %self.code, error = %e, "store failed; closing the room");
-                self.broken = true;
-                batch.fail();
-            }
-        }
-    }
-
     /// When the room should be removed, if nothing happens before
     /// (PROTOCOL.md "Rooms and origins").
     fn expiry(&self) -> Option<Instant> {
@@ -344,39 +321,6 @@ impl Room {
                 .await;
         }
         Ok(applied)
-    }
-
-    /// Queues `entry`; what the current step sends waits for its commit
-    /// (store/mod.rs: acknowledged only once committed). A failure breaks
-    /// the room, whose memory is now ahead of the disk.
-    pub(super) async fn commit(&mut self, entry: Entry, now_ms: u64) {
-        match self.log.submit(entry, now_ms, &self.game).await {
-            Ok(durable) => self.durables.push(durable),
-            Err(e) => {
-                tracing::error!(room = %self.code, error = %e, "store failed; closing the room");
-                self.broken = true;
-            }
-        }
-    }
-
-    /// Queues `entry` without waiting for its commit (a refusal's record:
-    /// it changed nothing, so its answer may go out at once).
-    pub(super) async fn log_only(&mut self, entry: Entry, now_ms: u64) {
-        if let Err(e) = self.log.submit(entry, now_ms, &self.game).await {
-            tracing::error!(room = %self.code, error = %e, "store failed; closing the room");
-            self.broken = true;
-        }
-    }
-
-    /// Writes that are no record; the current step waits for them too.
-    pub(super) async fn write(&mut self, writes: Vec<Write>) {
-        match self.log.submit_writes(writes).await {
-            Ok(durable) => self.durables.push(durable),
-            Err(e) => {
-                tracing::error!(room = %self.code, error = %e, "store failed; closing the room");
-                self.broken = true;
-            }
-        }
     }
 
     /// A restored room's first steps: its clock offset is queued before

@@ -306,10 +306,8 @@ impl Inner {
             }
             Write::RemoveRoom { room } => match self.rooms.remove(&room) {
                 Some(removed) => {
-                    let tokens: Vec<(TokenHash, Token)> = self
-                        .tokens
-                        .extract_if(|_, t| t.room == room)
-                        .collect();
+                    let tokens: Vec<(TokenHash, Token)> =
+                        self.tokens.extract_if(|_, t| t.room == room).collect();
                     Undo::Restore(Box::new(removed), tokens)
                 }
                 None => Undo::Nothing,
