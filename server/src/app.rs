@@ -26,11 +26,16 @@ use crate::{connection, export, metrics, recovery};
 /// WebSocket buffers, tuned down from the library's defaults (128 KiB read
 /// buffer) so that an idle connection costs a few KiB: see docs/OPERATIONS.md.
 pub const READ_BUFFER: usize = 4 * 1024;
-/// No write buffering beyond the frame being written: our queue batches.
-pub const WRITE_BUFFER: usize = 0;
+/// Frames handed to the socket are gathered up to this many bytes before a
+/// write: the writer (outbound.rs) feeds every queued frame then flushes
+/// once, so a burst to one client leaves in one syscall. The buffer keeps
+/// its capacity, so it is also the most a connection holds for writing.
+pub const WRITE_BUFFER: usize = 8 * 1024;
 /// The most a slow client may leave unsent in the library's own buffer
 /// before writes fail; our bounded queue is the real limit.
 pub const MAX_WRITE_BUFFER: usize = 256 * 1024;
+// Tungstenite needs room for the write buffer plus one whole message.
+const _: () = assert!(MAX_WRITE_BUFFER > WRITE_BUFFER + allssam_protocol::MAX_MESSAGE_BYTES);
 
 /// What every handler shares.
 #[derive(Clone)]

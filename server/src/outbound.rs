@@ -33,8 +33,43 @@ impl CloseReq {
 pub enum Out {
     /// A JSON text frame.
     Text(String),
+    /// An event frame, `{"type":"event","seq":SEQ,"event":BODY}`: the body
+    /// is serialized once and shared by every connection it goes to; the
+    /// writer assembles the frame (room/task.rs `fan_out`).
+    Event {
+        /// This connection's sequence number for it.
+        seq: u64,
+        /// The event's JSON.
+        body: Arc<str>,
+    },
     /// Close after everything queued before it.
     Close(CloseReq),
+}
+
+impl Out {
+    /// The text frame this item stands for (`None` for a close).
+    pub fn into_text(self) -> Option<String> {
+        match self {
+            Out::Text(text) => Some(text),
+            Out::Event { seq, body } => Some(event_frame(seq, &body)),
+            Out::Close(_) => None,
+        }
+    }
+}
+
+/// `{"type":"event","seq":SEQ,"event":BODY}`, in one allocation.
+pub fn event_frame(seq: u64, body: &str) -> String {
+    use std::fmt::Write as _;
+    const HEAD: &str = r#"{"type":"event","seq":"#;
+    const MID: &str = r#","event":"#;
+    let mut frame = String::with_capacity(HEAD.len() + 20 + MID.len() + body.len() + 1);
+    frame.push_str(HEAD);
+    // Ignored: writing to a String cannot fail.
+    let _ = write!(frame, "{seq}");
+    frame.push_str(MID);
+    frame.push_str(body);
+    frame.push('}');
+    frame
 }
 
 /// A cloneable handle on one connection's way out, held by its reader and
@@ -44,8 +79,15 @@ pub enum Out {
 pub struct ConnLink {
     /// The connection's id (unique in this process).
     pub id: u64,
+    /// One allocation shared by every clone: a room holds a clone per frame
+    /// waiting for its commit, so a clone is one reference count.
+    shared: Arc<Shared>,
+}
+
+#[derive(Debug)]
+struct Shared {
     queue: mpsc::Sender<Out>,
-    close: Arc<watch::Sender<Option<CloseReq>>>,
+    close: watch::Sender<Option<CloseReq>>,
 }
 
 /// The receiving ends of a [`ConnLink`], for the writer and the reader.
@@ -63,8 +105,7 @@ impl ConnLink {
         let (close, close_rx) = watch::channel(None);
         let link = ConnLink {
             id,
-            queue,
-            close: Arc::new(close),
+            shared: Arc::new(Shared { queue, close }),
         };
         let ends = LinkEnds {
             queue: queue_rx,
@@ -76,7 +117,12 @@ impl ConnLink {
     /// Queues a text frame. `false` when the client is gone or too slow
     /// (then it has been told to close with 4004): detach it.
     pub fn push(&self, text: String) -> bool {
-        match self.queue.try_send(Out::Text(text)) {
+        self.push_out(Out::Text(text))
+    }
+
+    /// Queues a text or event frame; as [`ConnLink::push`].
+    pub fn push_out(&self, out: Out) -> bool {
+        match self.shared.queue.try_send(out) {
             Ok(()) => true,
             Err(mpsc::error::TrySendError::Full(_)) => {
                 self.close(CloseReq::new(
@@ -92,14 +138,14 @@ impl ConnLink {
     /// Queues a close after what is already queued; if the queue is full,
     /// closes at once instead.
     pub fn close_after_queue(&self, req: CloseReq) {
-        if self.queue.try_send(Out::Close(req)).is_err() {
+        if self.shared.queue.try_send(Out::Close(req)).is_err() {
             self.close(req);
         }
     }
 
     /// Closes now, ahead of anything queued. The first reason given wins.
     pub fn close(&self, req: CloseReq) {
-        self.close.send_if_modified(|current| {
+        self.shared.close.send_if_modified(|current| {
             if current.is_none() {
                 *current = Some(req);
                 true
@@ -111,7 +157,7 @@ impl ConnLink {
 
     /// Has a close been asked for?
     pub fn is_closing(&self) -> bool {
-        self.close.borrow().is_some()
+        self.shared.close.borrow().is_some()
     }
 }
 
@@ -134,6 +180,12 @@ async fn feed_batch(
         match queue.try_recv() {
             Ok(Out::Text(text)) => {
                 sink.feed(Message::Text(text.into()))
+                    .await
+                    .map_err(|_| ())?;
+                texts += 1;
+            }
+            Ok(Out::Event { seq, body }) => {
+                sink.feed(Message::Text(event_frame(seq, &body).into()))
                     .await
                     .map_err(|_| ())?;
                 texts += 1;
@@ -172,6 +224,7 @@ pub async fn write_loop(
             _ = ends.close.changed() => break *ends.close.borrow(),
             out = ends.queue.recv() => match out {
                 Some(Out::Text(text)) => Message::Text(text.into()),
+                Some(Out::Event { seq, body }) => Message::Text(event_frame(seq, &body).into()),
                 Some(Out::Close(req)) => break Some(req),
                 None => break None,
             },

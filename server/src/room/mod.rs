@@ -4,9 +4,12 @@
 //!
 //! The room itself queues every answer, snapshot and event into the
 //! connection's outbound queue, so that an answer always precedes the events
-//! its request caused; the reply only tells the connection how it went.
+//! its request caused; the reply only tells the connection how it went. Both
+//! wait for the commit of the request's record, while the room already
+//! applies the next requests (pipeline.rs).
 
 mod memory;
+mod pipeline;
 mod requests;
 mod restore;
 mod task;
@@ -184,3 +187,5 @@ pub(crate) fn spawn_restored(
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_pipeline;

@@ -5,11 +5,12 @@ use allssam_protocol::{
     AckResult, ClientMessage, ErrorCode, PlayerId, Request, ServerMessage, close,
 };
 
+use super::pipeline::Action;
 use super::task::{Attached, Room};
 use super::{Opening, Outcome};
 use crate::game::{Actor, Command, Refusal, Viewer};
 use crate::journal::{Entry, Seat};
-use crate::outbound::{CloseReq, ConnLink};
+use crate::outbound::{CloseReq, ConnLink, Out};
 use crate::registry::new_token;
 use crate::store::{TokenHash, Write};
 
@@ -35,9 +36,9 @@ impl Room {
                     if let Some(older) = self.holders.insert(seat, id)
                         && let Some(old) = self.conns.remove(&older)
                     {
-                        old.link.close(CloseReq::new(
-                            close::REPLACED,
-                            "replaced by a newer connection",
+                        self.staged.actions.push(Action::Close(
+                            old.link,
+                            CloseReq::new(close::REPLACED, "replaced by a newer connection"),
                         ));
                     }
                     self.memory.entry(seat).or_default().saw(req);
@@ -64,7 +65,9 @@ impl Room {
                 let code = refusal.code;
                 if let Ok(text) = serde_json::to_string(&refusal_answer(req, refusal)) {
                     // Not attached: a full queue here is noticed by the reader.
-                    let _ = conn.push(text);
+                    self.staged
+                        .actions
+                        .push(Action::Frame(conn, Out::Text(text)));
                 }
                 Err(code)
             }
@@ -372,9 +375,10 @@ impl Room {
                 if let Some(holder) = self.holders.remove(&Seat::Player(player))
                     && let Some(kicked) = self.conns.remove(&holder)
                 {
-                    kicked
-                        .link
-                        .close(CloseReq::new(close::KICKED, "kicked by the facilitator"));
+                    self.staged.actions.push(Action::Close(
+                        kicked.link,
+                        CloseReq::new(close::KICKED, "kicked by the facilitator"),
+                    ));
                 }
             }
             After::Left(conn) => {
@@ -386,7 +390,10 @@ impl Room {
                 {
                     self.revoke_seat(seat);
                     self.holders.remove(&seat);
-                    link.close_after_queue(CloseReq::new(1000, "left the room"));
+                    self.staged.actions.push(Action::CloseAfterQueue(
+                        link,
+                        CloseReq::new(1000, "left the room"),
+                    ));
                 }
             }
         }

@@ -1,5 +1,5 @@
-//! The room's task: its state, its loop over mailbox, deadline and expiry,
-//! and the fan-out of events to the connections attached to it.
+//! The room's task: its state, its loop over mailbox, deadline, expiry and
+//! commits, and the fan-out of events to the connections attached to it.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -8,12 +8,13 @@ use allssam_protocol::{Phase, RoomConfig, ServerMessage, close};
 use tokio::sync::mpsc;
 use tokio::time::{Instant, sleep_until};
 
+use super::pipeline::{Action, Batch, MAX_IN_FLIGHT, Pipeline};
 use super::{RetryMemory, RoomMsg};
 use crate::game::{Actor, Applied, Command, Emitted, Game, Refusal, Viewer};
 use crate::journal::{Entry, RoomLog, Seat};
-use crate::outbound::{CloseReq, ConnLink};
+use crate::outbound::{CloseReq, ConnLink, Out};
 use crate::registry::Registry;
-use crate::store::{TokenHash, Write};
+use crate::store::{Durable, TokenHash, Write};
 use crate::{SERVER_VERSION, metrics};
 
 /// A connection attached to the room.
@@ -47,6 +48,12 @@ pub(crate) struct Room {
     /// `game now = wall now - offset_ms`: after a restart the game clock
     /// resumes where it stopped (store/mod.rs, "Recovery").
     pub(super) offset_ms: i64,
+    /// What the current step sends once its records are committed.
+    pub(super) staged: Batch,
+    /// The commits the current step waits for.
+    pub(super) durables: Vec<Durable>,
+    /// Earlier steps' batches, waiting for their commits.
+    pub(super) pipeline: Pipeline,
     /// A new room (not restored) whose row is not written yet.
     fresh: bool,
     phase: Phase,
@@ -109,6 +116,9 @@ impl Room {
             created_with,
             log,
             offset_ms,
+            staged: Batch::default(),
+            durables: Vec::new(),
+            pipeline: Pipeline::default(),
             fresh: false,
             phase,
             empty_since: Some(Instant::now()),
@@ -122,11 +132,14 @@ impl Room {
         u64::try_from(wall.saturating_sub(self.offset_ms)).unwrap_or(0)
     }
 
-    /// The room's loop: one message, deadline or expiry at a time.
+    /// The room's loop: one message, deadline, expiry or finished commit at
+    /// a time. A step applies at once; what it sends waits for its commits
+    /// (pipeline.rs) while the next steps run.
     pub(super) async fn run(mut self, mut inbox: mpsc::Receiver<RoomMsg>) {
         if self.fresh {
             self.write_room_row().await;
         }
+        self.seal();
         let end = loop {
             if self.broken {
                 break End::Broken;
@@ -140,16 +153,22 @@ impl Room {
                     .instant_at(u64::try_from(wall).unwrap_or(0))
             });
             let expiry = self.expiry();
+            let room_for_more = self.pipeline.len() < MAX_IN_FLIGHT;
             tokio::select! {
-                msg = inbox.recv() => match msg {
+                Some((result, batch)) = self.pipeline.next(), if !self.pipeline.is_empty() => {
+                    self.land(result, batch);
+                }
+                msg = inbox.recv(), if room_for_more => match msg {
                     Some(RoomMsg::Open { opening, req, conn, reply }) => {
+                        self.staged.requester = Some((conn.clone(), req));
                         let result = self.open(opening, req, conn).await;
-                        // Ignored: a connection that stopped waiting is detached by its reader.
-                        let _ = reply.send(result);
+                        self.staged.actions.push(Action::ReplyOpen(reply, result));
                     }
                     Some(RoomMsg::Request { conn, request, reply }) => {
+                        self.staged.requester =
+                            self.conns.get(&conn).map(|a| (a.link.clone(), request.req));
                         let outcome = self.request(conn, *request).await;
-                        let _ = reply.send(outcome);
+                        self.staged.actions.push(Action::Reply(reply, outcome));
                     }
                     Some(RoomMsg::Detach { conn }) => self.dropped.push(conn),
                     Some(RoomMsg::Shutdown) | None => break End::Shutdown,
@@ -162,7 +181,15 @@ impl Room {
                 }
                 _ = sleep_until(expiry.unwrap_or_else(Instant::now)), if expiry.is_some() => break End::Expired,
             }
-            self.settle().await;
+            // Settling may detach connections a release found gone, which
+            // is a step of its own.
+            loop {
+                self.settle().await;
+                self.seal();
+                if self.dropped.is_empty() || self.broken {
+                    break;
+                }
+            }
             if self.broken {
                 break End::Broken;
             }
@@ -230,7 +257,26 @@ impl Room {
         }
     }
 
-    async fn finish(mut self, end: End) {
+    async fn finish(mut self, mut end: End) {
+        // Shutdown flushes: every batch waits for its commit and leaves. A
+        // broken room sends nothing more but `internal` to the requesters.
+        if !matches!(end, End::Broken) {
+            self.seal();
+            while !self.broken
+                && let Some((result, batch)) = self.pipeline.next().await
+            {
+                self.land(result, batch);
+            }
+            if self.broken {
+                end = End::Broken;
+            }
+        }
+        if matches!(end, End::Broken) {
+            std::mem::take(&mut self.staged).fail();
+            for batch in self.pipeline.abandon() {
+                batch.fail();
+            }
+        }
         let (req, why) = match end {
             End::Shutdown => (
                 CloseReq::new(close::GOING_AWAY, "server shutting down"),
@@ -240,7 +286,8 @@ impl Room {
             End::Broken => (CloseReq::new(1011, "internal error"), "journal failure"),
         };
         for attached in self.conns.values() {
-            attached.link.close(req);
+            // After the queue: the last answers (or `internal`) go first.
+            attached.link.close_after_queue(req);
         }
         self.conns.clear();
         if !matches!(end, End::Shutdown) {
@@ -254,7 +301,9 @@ impl Room {
                 let removed = Write::RemoveRoom {
                     room: self.code.clone(),
                 };
-                self.write(vec![removed]).await;
+                if let Err(e) = self.log.store().write(vec![removed]).await {
+                    tracing::warn!(room = %self.code, error = %e, "could not remove the room");
+                }
             }
         }
         metrics::rooms(self.phase, -1.0);
@@ -274,43 +323,9 @@ impl Room {
         Ok(applied)
     }
 
-    /// Makes `entry` durable before anything is answered (store/mod.rs:
-    /// acknowledged only once committed); a failure breaks the room, whose
-    /// memory is now ahead of the disk.
-    pub(super) async fn commit(&mut self, entry: Entry, now_ms: u64) {
-        let outcome = match self.log.submit(entry, now_ms, &self.game).await {
-            Ok(durable) => durable.await,
-            Err(e) => Err(e),
-        };
-        if let Err(e) = outcome {
-            tracing::error!(room = %self.code, error = %e, "store failed; closing the room");
-            self.broken = true;
-        }
-    }
-
-    /// Queues `entry` without waiting for its commit (a refusal's record:
-    /// it changed nothing, so its answer may go out at once).
-    pub(super) async fn log_only(&mut self, entry: Entry, now_ms: u64) {
-        if let Err(e) = self.log.submit(entry, now_ms, &self.game).await {
-            tracing::error!(room = %self.code, error = %e, "store failed; closing the room");
-            self.broken = true;
-        }
-    }
-
-    /// Writes that are no record, committed before going on.
-    pub(super) async fn write(&mut self, writes: Vec<Write>) {
-        let outcome = match self.log.submit_writes(writes).await {
-            Ok(durable) => durable.await,
-            Err(e) => Err(e),
-        };
-        if let Err(e) = outcome {
-            tracing::error!(room = %self.code, error = %e, "store failed; closing the room");
-            self.broken = true;
-        }
-    }
-
-    /// A restored room's first steps: its clock offset is committed before
-    /// anything new is applied, and every seat starts disconnected.
+    /// A restored room's first steps: its clock offset is queued before
+    /// anything new (commits keep queue order, and nothing is answered
+    /// before it is committed), and every seat starts disconnected.
     pub(super) async fn resume(&mut self) {
         let offset = Write::SetClockOffset {
             room: self.code.clone(),
@@ -356,11 +371,10 @@ impl Room {
             return;
         };
         match serde_json::to_string(message) {
-            Ok(text) => {
-                if !attached.link.push(text) {
-                    self.dropped.push(conn);
-                }
-            }
+            Ok(text) => self
+                .staged
+                .actions
+                .push(Action::Frame(attached.link.clone(), Out::Text(text))),
             Err(e) => tracing::error!(error = %e, "could not serialize an answer"),
         }
     }
@@ -378,29 +392,31 @@ impl Room {
         self.send(conn, &snapshot);
     }
 
-    /// Sends each event to every attached connection whose viewer may see it,
-    /// serialized once per emitted event (the engine emits one per distinct content).
+    /// Sends each event to every attached connection whose viewer may see it.
+    /// Its JSON is built once per emitted event (the engine emits one per
+    /// distinct content) and shared: each connection's writer wraps it in
+    /// the envelope with that connection's `seq` (outbound.rs `Out::Event`).
     pub(super) fn fan_out(&mut self, events: &[Emitted]) {
         for emitted in events {
-            let body = match serde_json::to_string(&emitted.event) {
-                Ok(body) => body,
+            let body: Arc<str> = match serde_json::to_string(&emitted.event) {
+                Ok(body) => body.into(),
                 Err(e) => {
                     tracing::error!(error = %e, "could not serialize an event");
                     continue;
                 }
             };
-            for (id, attached) in &mut self.conns {
+            for attached in self.conns.values_mut() {
                 if !emitted.audience.includes(attached.viewer) {
                     continue;
                 }
                 attached.seq += 1;
-                let frame = format!(
-                    r#"{{"type":"event","seq":{},"event":{body}}}"#,
-                    attached.seq
-                );
-                if !attached.link.push(frame) {
-                    self.dropped.push(*id);
-                }
+                let event = Out::Event {
+                    seq: attached.seq,
+                    body: Arc::clone(&body),
+                };
+                self.staged
+                    .actions
+                    .push(Action::Frame(attached.link.clone(), event));
             }
         }
     }

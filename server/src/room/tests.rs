@@ -24,8 +24,8 @@ fn registry(store: Arc<MemoryStore>) -> Arc<Registry> {
 
 fn next(ends: &mut LinkEnds) -> ServerMessage {
     match ends.queue.try_recv().expect("a queued message") {
-        Out::Text(text) => serde_json::from_str(&text).unwrap(),
         Out::Close(req) => panic!("closed: {req:?}"),
+        out => serde_json::from_str(&out.into_text().unwrap()).unwrap(),
     }
 }
 

@@ -18,7 +18,7 @@ pub struct MemoryStore {
     inner: Mutex<Inner>,
 }
 
-#[derive(Clone, Default)]
+#[derive(Default)]
 struct Inner {
     closed: bool,
     heartbeat: Option<u64>,
@@ -61,16 +61,22 @@ impl Store for MemoryStore {
                 return Err(StoreError::Closed);
             }
             // All or nothing, like a SQLite savepoint. Each single write
-            // checks before it changes anything, so only a group needs a copy.
-            if writes.len() == 1 {
-                return Ok(writes.into_iter().try_for_each(|w| inner.apply(w)));
+            // checks before it changes anything and says how to undo itself;
+            // a failed group is undone in reverse (never a copy of the
+            // store: that would cost its whole size per group).
+            let mut undo = Vec::with_capacity(writes.len());
+            for write in writes {
+                match inner.apply(write) {
+                    Ok(u) => undo.push(u),
+                    Err(e) => {
+                        while let Some(u) = undo.pop() {
+                            inner.undo(u);
+                        }
+                        return Ok(Err(e));
+                    }
+                }
             }
-            let mut next = inner.clone();
-            let applied = writes.into_iter().try_for_each(|w| next.apply(w));
-            if applied.is_ok() {
-                *inner = next;
-            }
-            Ok(applied)
+            Ok(Ok(()))
         });
         Box::pin(async move {
             let applied = result?;
@@ -156,9 +162,68 @@ impl Store for MemoryStore {
     }
 }
 
+/// How to take back one applied write.
+enum Undo {
+    Nothing,
+    RemoveRoom(String),
+    RemoveToken(TokenHash),
+    Unrevoke(Vec<TokenHash>),
+    RemoveRecord(String, u64),
+    Snapshot(String, Option<Snapshot>),
+    ClockOffset(String, i64),
+    Ended(String, Option<u64>),
+    Restore(Box<Room>, Vec<(TokenHash, Token)>),
+    Heartbeat(Option<u64>),
+}
+
 impl Inner {
-    fn apply(&mut self, write: Write) -> Result<(), StoreError> {
-        match write {
+    fn undo(&mut self, undo: Undo) {
+        match undo {
+            Undo::Nothing => {}
+            Undo::RemoveRoom(code) => {
+                self.rooms.remove(&code);
+            }
+            Undo::RemoveToken(hash) => {
+                self.tokens.remove(&hash);
+            }
+            Undo::Unrevoke(hashes) => {
+                for hash in hashes {
+                    if let Some(t) = self.tokens.get_mut(&hash) {
+                        t.revoked = false;
+                    }
+                }
+            }
+            Undo::RemoveRecord(room, seq) => {
+                if let Some(room) = self.rooms.get_mut(&room) {
+                    room.log.remove(&seq);
+                }
+            }
+            Undo::Snapshot(room, old) => {
+                if let Some(room) = self.rooms.get_mut(&room) {
+                    room.snapshot = old;
+                }
+            }
+            Undo::ClockOffset(room, old) => {
+                if let Some(room) = self.rooms.get_mut(&room) {
+                    room.info.clock_offset_ms = old;
+                }
+            }
+            Undo::Ended(room, old) => {
+                if let Some(room) = self.rooms.get_mut(&room) {
+                    room.info.ended_at_ms = old;
+                }
+            }
+            Undo::Restore(room, tokens) => {
+                self.rooms.insert(room.info.code.clone(), *room);
+                self.tokens.extend(tokens);
+            }
+            Undo::Heartbeat(old) => self.heartbeat = old,
+        }
+    }
+
+    /// Applies one write, or changes nothing and says why not.
+    fn apply(&mut self, write: Write) -> Result<Undo, StoreError> {
+        Ok(match write {
             Write::CreateRoom {
                 code,
                 config,
@@ -180,7 +245,8 @@ impl Inner {
                     log: BTreeMap::new(),
                     snapshot: None,
                 };
-                self.rooms.insert(code, room);
+                self.rooms.insert(code.clone(), room);
+                Undo::RemoveRoom(code)
             }
             Write::AddToken {
                 room, hash, seat, ..
@@ -195,41 +261,59 @@ impl Inner {
                     revoked: false,
                 };
                 self.tokens.insert(hash, token);
+                Undo::RemoveToken(hash)
             }
-            Write::RevokeToken { hash, .. } => {
-                if let Some(t) = self.tokens.get_mut(&hash) {
+            Write::RevokeToken { hash, .. } => match self.tokens.get_mut(&hash) {
+                Some(t) if !t.revoked => {
                     t.revoked = true;
+                    Undo::Unrevoke(vec![hash])
                 }
-            }
+                _ => Undo::Nothing,
+            },
             Write::RevokeSeat { room, seat, .. } => {
-                for t in self.tokens.values_mut() {
-                    if t.room == room && t.seat == seat {
+                let mut revoked = Vec::new();
+                for (hash, t) in &mut self.tokens {
+                    if t.room == room && t.seat == seat && !t.revoked {
                         t.revoked = true;
+                        revoked.push(*hash);
                     }
                 }
+                Undo::Unrevoke(revoked)
             }
-            Write::Append { room, record } => {
-                let room = self.room(&room)?;
+            Write::Append { room: code, record } => {
+                let room = self.room(&code)?;
                 if room.log.contains_key(&record.seq) {
                     return Err(refused("seq exists"));
                 }
-                room.log.insert(record.seq, record);
+                let seq = record.seq;
+                room.log.insert(seq, record);
+                Undo::RemoveRecord(code, seq)
             }
-            Write::Snapshot { room, snapshot } => self.room(&room)?.snapshot = Some(snapshot),
+            Write::Snapshot { room, snapshot } => {
+                let old = self.room(&room)?.snapshot.replace(snapshot);
+                Undo::Snapshot(room, old)
+            }
             Write::SetClockOffset { room, offset_ms } => {
-                self.room(&room)?.info.clock_offset_ms = offset_ms;
+                let info = &mut self.room(&room)?.info;
+                let old = std::mem::replace(&mut info.clock_offset_ms, offset_ms);
+                Undo::ClockOffset(room, old)
             }
             Write::EndRoom { room, ended_at_ms } => {
                 let info = &mut self.room(&room)?.info;
-                info.ended_at_ms = info.ended_at_ms.or(Some(ended_at_ms));
+                let old = info.ended_at_ms;
+                info.ended_at_ms = old.or(Some(ended_at_ms));
+                Undo::Ended(room, old)
             }
-            Write::RemoveRoom { room } => {
-                self.rooms.remove(&room);
-                self.tokens.retain(|_, t| t.room != room);
-            }
-            Write::Heartbeat { at_ms } => self.heartbeat = Some(at_ms),
-        }
-        Ok(())
+            Write::RemoveRoom { room } => match self.rooms.remove(&room) {
+                Some(removed) => {
+                    let tokens: Vec<(TokenHash, Token)> =
+                        self.tokens.extract_if(|_, t| t.room == room).collect();
+                    Undo::Restore(Box::new(removed), tokens)
+                }
+                None => Undo::Nothing,
+            },
+            Write::Heartbeat { at_ms } => Undo::Heartbeat(self.heartbeat.replace(at_ms)),
+        })
     }
 
     fn room(&mut self, code: &str) -> Result<&mut Room, StoreError> {

@@ -34,11 +34,11 @@
 //!    the log at the next start.
 //!
 //! The simplest correct form awaits `Durable` inline before the next
-//! request. To keep the room's loop free while a commit is in flight, push
-//! `async move { (durable.await, outputs) }` into a
-//! `futures_util::stream::FuturesOrdered` (polled in the room's `select!`) and
-//! send each `outputs` when it comes out: it keeps request order, and the
-//! room goes on applying (and submitting) the next commands meanwhile.
+//! request. The room task does better (`room/pipeline.rs`): each step's
+//! outputs wait beside its `Durable`s in a
+//! `futures_util::stream::FuturesOrdered` (polled in the room's `select!`)
+//! and leave when it comes out: request order is kept, and the room goes on
+//! applying (and submitting) the next commands meanwhile.
 //! A request the engine **refused** changed nothing, so its error may go
 //! out at once; still submit its record (`applied: false`, not awaited) if
 //! it had a `req`, so that the retry memory survives a restart. Facts the
