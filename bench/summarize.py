@@ -39,6 +39,19 @@ def row(target, measured, goal, ok):
     rows.append((target, measured, goal, "yes" if ok else ("n/a" if ok is None else "NO")))
 
 
+def cpu(*steps):
+    """Which side saturates: CPU % of one core (200 % = both cores) per process."""
+    loads = [st.get("cpu", {}).get("load_percent") for st in steps if st]
+    server = next((st.get("cpu", {}).get("server_percent") for st in steps
+                   if st and st.get("cpu", {}).get("server_percent") is not None), None)
+    loads = [x for x in loads if x is not None]
+    if not loads and server is None:
+        return ""
+    load_txt = " + ".join(f"{x:.0f}" for x in loads) or "?"
+    server_txt = "?" if server is None else f"{server:.0f}"
+    return f"; CPU server {server_txt} %, load {load_txt} %"
+
+
 for name in ["throughput-server", "throughput-echo", "fanout-server", "fanout-echo",
              "idle-server", "idle-echo", "park-server", "scale-chat-server", "scale-chat-echo",
              "scale-server", "ceiling-1", "ceiling-2", "ceiling-3", "ceiling-server"]:
@@ -52,7 +65,7 @@ if ts and te and "acked_per_second" in ts and "acked_per_second" in te:
     ratio = ts["acked_per_second"] / max(te["acked_per_second"], 1e-9)
     row("throughput (104 conns, chat, closed loop)",
         f"{ts['acked_per_second']:.0f} acks/s vs echo {te['acked_per_second']:.0f} = {ratio:.0%}; "
-        f"p99 {ts['latency_ms']['p99']:.1f} ms (echo {te['latency_ms']['p99']:.1f})",
+        f"p99 {ts['latency_ms']['p99']:.1f} ms (echo {te['latency_ms']['p99']:.1f})" + cpu(ts),
         ">= 50% of echo", ratio >= 0.5)
 fs = s.get("fanout-server")
 if fs and "event_latency_ms" in fs:
@@ -61,7 +74,7 @@ if fs and "event_latency_ms" in fs:
     row("fan-out (12 players, public chat, closed loop)",
         f"{fs['acked_per_second']:.0f} chats/s, {fs['events_per_second']:.0f} events/s, "
         f"delivered {fs['chats_delivered']}/{fs['chats_expected']}, event p99 "
-        f"{fs['event_latency_ms']['p99']:.1f} ms; echo {fe.get('acked_per_second', 0):.0f} acks/s",
+        f"{fs['event_latency_ms']['p99']:.1f} ms; echo {fe.get('acked_per_second', 0):.0f} acks/s" + cpu(fs),
         "every event to every player; p99 reported", complete)
 for kind, per, goal in [("idle-server", 8, 16), ("park-server", 1, 32)]:
     m = s.get(kind)
@@ -69,6 +82,11 @@ for kind, per, goal in [("idle-server", 8, 16), ("park-server", 1, 32)]:
         count = m["rooms"] * per
         each = (m["rss_after_kib"] - m["rss_before_kib"]) / max(count, 1)
         extra = ""
+        if "rss_mid_kib" in m:
+            # The second batch's delta (buffers of the first's connections reused).
+            first = (m["rss_mid_kib"] - m["rss_before_kib"]) / max(count, 1)
+            each = (m["rss_after_kib"] - m["rss_mid_kib"]) / max(count, 1)
+            extra = f" (second batch; the first batch, with its connections' buffers: {first:.1f} KiB)"
         e = s.get("idle-echo")
         if kind == "idle-server" and e:
             extra = f" (echo: {(e['rss_after_kib'] - e['rss_before_kib']) / max(e['rooms'] * 8, 1):.1f} KiB)"
@@ -79,14 +97,15 @@ if cs and "latency_ms" in cs:
     row(f"scale-chat ({cs['connections']} players, chat 1/s)",
         f"p99 {cs['latency_ms']['p99']:.1f} ms, {cs['acked_per_second']:.0f} acks/s, "
         f"disconnections {cs['disconnections']}, refusals {cs['refusals']}"
-        + (f"; echo p99 {ce['latency_ms']['p99']:.1f} ms" if ce and "latency_ms" in ce else ""),
+        + (f"; echo p99 {ce['latency_ms']['p99']:.1f} ms" if ce and "latency_ms" in ce else "")
+        + cpu(cs),
         "p99 <= 50 ms", cs["latency_ms"]["p99"] <= 50 and cs["disconnections"] == 0)
 sc = s.get("scale-server")
 if sc and "latency_ms" in sc:
     ng = non_game(sc["refusals"])
     row(f"scale ({sc['connections']} bots in {sc['rooms']} games, 1 act/s)",
         f"p99 {sc['latency_ms']['p99']:.1f} ms, {sc['acked_per_second']:.0f} acks/s, non-game refusals "
-        f"{ng}, disconnections {sc['disconnections']}, setup errors {len(sc['setup_errors'])}",
+        f"{ng}, disconnections {sc['disconnections']}, setup errors {len(sc['setup_errors'])}" + cpu(sc),
         "p99 <= 50 ms, none, none",
         sc["latency_ms"]["p99"] <= 50 and not ng and sc["disconnections"] == 0)
 parts = [s[k] for k in ("ceiling-1", "ceiling-2", "ceiling-3") if k in s and "latency_ms" in s[k]]
@@ -97,7 +116,8 @@ if parts:
     acks = sum(p["acked_per_second"] for p in parts)
     open_ = (s.get("ceiling-server") or {}).get("connections_open", "?")
     row(f"ceiling ({conns} bots, 3 load processes)",
-        f"server saw {open_} open; worst p99 {p99:.1f} ms, {acks:.0f} acks/s, disconnections {disc}",
+        f"server saw {open_} open; worst p99 {p99:.1f} ms, {acks:.0f} acks/s, disconnections {disc}"
+        + cpu(*parts),
         ">= 19000 connected, p99 <= 50 ms", conns >= 19000 and p99 <= 50 and disc == 0)
 
 width = [max(len(r[i]) for r in rows + [("target", "measured", "goal", "met")]) for i in range(4)]

@@ -37,6 +37,8 @@ pub struct LoadOptions {
     pub drop_hosts: bool,
     /// Rooms set up at once.
     pub concurrency: usize,
+    /// The server's process id, to report its CPU use beside the generator's.
+    pub server_pid: Option<u32>,
 }
 
 /// Request→ack latency in milliseconds.
@@ -81,6 +83,61 @@ pub struct LoadReport {
     pub disconnect_reasons: Vec<String>,
     /// Bots whose game ended during the run.
     pub games_ended: u64,
+    /// CPU used while measuring, by the generator and (given its pid) the server.
+    pub cpu: Cpu,
+}
+
+/// CPU use over the measured window, in percent of one core (200 = both of 2 cores).
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Cpu {
+    /// This load process.
+    pub load_percent: Option<f64>,
+    /// The server (`--server-pid`).
+    pub server_percent: Option<f64>,
+}
+
+/// CPU seconds (user + system) process `pid` has used, from `/proc/PID/stat`;
+/// `None` without such a process (or without /proc).
+pub fn cpu_seconds(pid: u32) -> Option<f64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // The command name may hold spaces and parentheses: fields start after the last ')'.
+    let rest = stat.get(stat.rfind(')')? + 2..)?;
+    let fields: Vec<&str> = rest.split(' ').collect();
+    let ticks = fields.get(11)?.parse::<f64>().ok()? + fields.get(12)?.parse::<f64>().ok()?;
+    // USER_HZ is 100 on every Linux the bench runs on (x86_64, aarch64).
+    Some(ticks / 100.0)
+}
+
+/// Measures the generator's and the server's CPU between `start` and `finish`.
+pub struct CpuMeter {
+    started: Instant,
+    server_pid: Option<u32>,
+    load: Option<f64>,
+    server: Option<f64>,
+}
+
+impl CpuMeter {
+    /// Starts measuring now.
+    pub fn start(server_pid: Option<u32>) -> CpuMeter {
+        CpuMeter {
+            started: Instant::now(),
+            server_pid,
+            load: cpu_seconds(std::process::id()),
+            server: server_pid.and_then(cpu_seconds),
+        }
+    }
+
+    /// CPU percent of each since `start`.
+    pub fn finish(&self) -> Cpu {
+        let wall = self.started.elapsed().as_secs_f64().max(0.001);
+        let percent = |before: Option<f64>, now: Option<f64>| {
+            Some(((now? - before?) / wall * 1000.0).round() / 10.0)
+        };
+        Cpu {
+            load_percent: percent(self.load, cpu_seconds(std::process::id())),
+            server_percent: percent(self.server, self.server_pid.and_then(cpu_seconds)),
+        }
+    }
 }
 
 /// Fast rooms that last: many rounds of short phases (bots end them early with `ready`).
@@ -172,6 +229,7 @@ pub async fn run_load(options: &LoadOptions) -> anyhow::Result<LoadReport> {
         bar
     });
     let started = Instant::now();
+    let meter = CpuMeter::start(options.server_pid);
     while started.elapsed() < options.duration {
         tokio::time::sleep(Duration::from_millis(250).min(options.duration)).await;
         if let Some(bar) = &bar {
@@ -186,6 +244,7 @@ pub async fn run_load(options: &LoadOptions) -> anyhow::Result<LoadReport> {
         }
     }
     let seconds = started.elapsed().as_secs_f64();
+    report.cpu = meter.finish();
     let _ = stop.send(true);
     if let Some(bar) = bar {
         bar.finish_and_clear();

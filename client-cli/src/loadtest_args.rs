@@ -59,6 +59,9 @@ pub struct LoadtestArgs {
     /// Rooms set up at once.
     #[arg(long, default_value_t = 32)]
     pub concurrency: usize,
+    /// The server's process id: its CPU use is reported beside the generator's.
+    #[arg(long)]
+    pub server_pid: Option<u32>,
     /// The server's WebSocket address.
     #[arg(long, env = "ALLSSAM_URL", default_value = DEFAULT_URL)]
     pub url: String,
@@ -86,6 +89,7 @@ pub async fn run(args: LoadtestArgs) -> anyhow::Result<()> {
             duration,
             rate: args.rate,
             concurrency: args.concurrency,
+            server_pid: args.server_pid,
         };
         let report = run_raw(&dialer, &options).await?;
         // The lean report is for the bench: JSON either way.
@@ -103,6 +107,7 @@ pub async fn run(args: LoadtestArgs) -> anyhow::Result<()> {
         seed: args.seed,
         drop_hosts: args.drop_hosts,
         concurrency: args.concurrency,
+        server_pid: args.server_pid,
     };
     let report = run_load(&options).await?;
     if args.json {

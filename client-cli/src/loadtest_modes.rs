@@ -9,7 +9,7 @@ use futures_util::{SinkExt, StreamExt};
 use serde::Serialize;
 use tokio::time::timeout_at;
 
-use crate::loadtest::Latency;
+use crate::loadtest::{Cpu, CpuMeter, Latency};
 use crate::loadtest_raw::{Dialer, RawWs, Read, Tally, answer, next, open, send};
 
 /// Which lean mode.
@@ -40,6 +40,8 @@ pub struct RawOptions {
     pub rate: Option<f64>,
     /// Rooms set up at once.
     pub concurrency: usize,
+    /// The server's process id, to report its CPU use.
+    pub server_pid: Option<u32>,
 }
 
 /// What a lean run measured.
@@ -77,6 +79,8 @@ pub struct RawReport {
     pub chats_delivered: u64,
     /// Fan-out: chats acknowledged × players in the room.
     pub chats_expected: u64,
+    /// CPU used while loading, by the generator and (given its pid) the server.
+    pub cpu: Cpu,
 }
 
 /// A room's connections after setup.
@@ -170,6 +174,7 @@ pub async fn run_raw(dialer: &Dialer, options: &RawOptions) -> anyhow::Result<Ra
         return Ok(report);
     }
     let epoch = Instant::now();
+    let meter = CpuMeter::start(options.server_pid);
     let until = epoch + options.duration;
     let mut tasks = tokio::task::JoinSet::new();
     let mut hosts = tokio::task::JoinSet::new();
@@ -197,6 +202,7 @@ pub async fn run_raw(dialer: &Dialer, options: &RawOptions) -> anyhow::Result<Ra
             total.merge(&tally);
         }
     }
+    report.cpu = meter.finish();
     report.seconds = epoch
         .elapsed()
         .as_secs_f64()
