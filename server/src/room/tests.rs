@@ -5,7 +5,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use allssam_protocol::{ServerMessage, close};
+use allssam_protocol::{ClientMessage, Request, ServerMessage, close};
 
 use super::Opening;
 use crate::config::ServerConfig;
@@ -139,4 +139,51 @@ async fn a_client_whose_queue_is_full_is_disconnected_with_4004() {
         .unwrap();
     assert!(slow.is_closing());
     assert_eq!(ends.close.borrow().map(|c| c.code), Some(close::TOO_SLOW));
+}
+
+#[tokio::test(start_paused = true)]
+async fn an_ended_room_closes_its_connections_with_4005_after_its_retention() {
+    let config = ServerConfig {
+        ended_retention: Duration::from_secs(120),
+        ..ServerConfig::default()
+    };
+    let registry = Registry::new(config, Arc::new(MemoryStore::new()));
+    let (room, token) = registry.create_room(None).unwrap();
+    let (facilitator, mut f) = ConnLink::new(1, 1024);
+    room.open(
+        Opening::Create {
+            token: token.clone(),
+        },
+        Some(1),
+        facilitator.clone(),
+    )
+    .await
+    .unwrap();
+    for (conn, name) in [(2, "Kim"), (3, "Lee"), (4, "Park"), (5, "Choi")] {
+        let (player, ends) = ConnLink::new(conn, 1024);
+        room.open(Opening::Join { name: name.into() }, None, player)
+            .await
+            .unwrap();
+        std::mem::forget(ends);
+    }
+    for body in [ClientMessage::Start, ClientMessage::End] {
+        let outcome = room.request(1, Request::new(body).with_req(9)).await;
+        assert!(outcome.is_some(), "the room answers");
+    }
+
+    // Ended: kept (scores on screen) until its retention passes.
+    tokio::time::sleep(Duration::from_secs(119)).await;
+    assert!(registry.room(&room.code).is_some(), "not yet");
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    assert!(registry.room(&room.code).is_none(), "removed from memory");
+    // The close follows the queued messages, so the last answers go first.
+    let mut closed = None;
+    while let Ok(out) = f.queue.try_recv() {
+        if let Out::Close(req) = out {
+            closed = Some(req.code);
+        }
+    }
+    assert_eq!(closed, Some(close::ROOM_CLOSED));
+    assert!(registry.session(&token).is_none(), "its tokens are gone");
+    assert_eq!(registry.room_count(), 0);
 }
