@@ -181,9 +181,13 @@ pub fn event(s: &State, e: &Event) -> Option<String> {
             format!("Tie {} – {}: strength {strength}.", n(*a), n(*b))
         }
         Event::Rumor { a, b } => {
-            format!("Word gets around: {} and {} are in all-ssam.", n(*a), n(*b))
+            let (a, b) = s.in_seat_order(*a, *b);
+            format!("Word gets around: {} and {} are in all-ssam.", n(a), n(b))
         }
-        Event::RumorEnded { a, b } => format!("People stop talking about {} and {}.", n(*a), n(*b)),
+        Event::RumorEnded { a, b } => {
+            let (a, b) = s.in_seat_order(*a, *b);
+            format!("People stop talking about {} and {}.", n(a), n(b))
+        }
         Event::LeaseStarted { donju, manager, .. } => {
             format!("{} leases factory space from {}.", n(*donju), n(*manager))
         }
