@@ -235,9 +235,11 @@ async fn sync_returns_once_its_snapshot_is_in_the_model() {
     .unwrap();
     assert_eq!(client.state().view.phase, Phase::Dealing);
     client.sync().await.unwrap();
-    let s = client.state();
-    assert_eq!((s.view.round, s.view.phase), (2, Phase::Accusation));
-    drop(s);
+    let now = {
+        let s = client.state();
+        (s.view.round, s.view.phase)
+    };
+    assert_eq!(now, (2, Phase::Accusation));
     drop(client);
     server.await.unwrap();
 }

@@ -7,15 +7,14 @@ use std::sync::Arc;
 
 use allssam_protocol::{ClientMessage, ConfigPatch, PlayerId, Role};
 use anyhow::Context as _;
-use rustyline::ExternalPrinter;
-use rustyline::error::ReadlineError;
-use tokio::sync::{mpsc, watch};
+use tokio::sync::watch;
 
+use super::console::Console;
 use crate::bots::{BotPlan, run_bot, spawn_bots};
 use crate::client::{Client, ClientError, Opening};
 use crate::parse::resolve;
 use crate::state::State;
-use crate::{banner, describe, panel, strategy, tokens};
+use crate::{banner, describe, strategy, tokens};
 
 const HELP: &str = "\
 Facilitator commands:
@@ -173,34 +172,15 @@ pub async fn run(url: &str, config: Option<ConfigPatch>, resume: bool) -> anyhow
         banner::big(&room)
     );
 
-    let mut editor = rustyline::DefaultEditor::new()?;
-    let mut printer = editor.create_external_printer()?;
-    let (lines_tx, mut lines) = mpsc::channel::<Option<String>>(1);
-    let (next_tx, next_rx) = std::sync::mpsc::channel::<()>();
-    std::thread::spawn(move || {
-        while next_rx.recv().is_ok() {
-            let line = match editor.readline("host> ") {
-                Ok(line) => {
-                    let _ = editor.add_history_entry(line.as_str());
-                    Some(line)
-                }
-                Err(ReadlineError::Interrupted | ReadlineError::Eof) | Err(_) => None,
-            };
-            if lines_tx.blocking_send(line).is_err() {
-                return;
-            }
-        }
-    });
-
+    let mut console = Console::start::<()>("host> ", None, None)?;
     let mut handed: HashMap<PlayerId, watch::Sender<bool>> = HashMap::new();
     let mut fleets: Vec<watch::Sender<bool>> = Vec::new();
     let mut seed = 1u64;
     let mut updates = client.subscribe();
-    let _ = next_tx.send(());
     loop {
         tokio::select! {
-            line = lines.recv() => {
-                let Some(Some(line)) = line else { break };
+            line = console.lines.next() => {
+                let Some(line) = line else { break };
                 let input = parse_host(&line, &client.state());
                 let out = match input {
                     Ok(HostInput::Quit) => break,
@@ -241,27 +221,13 @@ pub async fn run(url: &str, config: Option<ConfigPatch>, resume: bool) -> anyhow
                     },
                     Err(problem) => Some(problem),
                 };
-                if let Some(out) = out { let _ = printer.print(out); }
-                let _ = next_tx.send(());
+                if let Some(out) = out {
+                    console.print(out);
+                }
             }
-            update = updates.recv() => {
-                use crate::client::Update;
-                let text = match update {
-                    Ok(Update::Event(e)) => {
-                        let state = client.state();
-                        let mut line = describe::event(&state, &e);
-                        if matches!(*e, allssam_protocol::Event::GameEnded { .. }) {
-                            line = Some(panel::debrief(&state));
-                        }
-                        line
-                    }
-                    Ok(Update::Reconnecting(why)) => Some(format!("Connection lost ({why}); reconnecting…")),
-                    Ok(Update::Reconnected) => Some("Reconnected.".into()),
-                    Ok(Update::Closed(why)) => { let _ = printer.print(format!("Connection closed: {why}")); break; }
-                    _ => None,
-                };
-                if let Some(text) = text { let _ = printer.print(text); }
-            }
+            update = updates.recv() => if !console.show(&client, update) {
+                    break;
+                },
         }
     }
     for stop in handed.values().chain(fleets.iter()) {

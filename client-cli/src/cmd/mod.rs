@@ -1,5 +1,6 @@
 //! The subcommands of the `allssam` binary, each a thin layer over the library.
 
+mod console;
 pub mod demo;
 pub mod host;
 pub mod play;
