@@ -92,7 +92,14 @@ impl Console {
 
     /// Prints `text` above the prompt.
     pub fn print(&mut self, text: impl Into<String>) {
-        let _ = self.printer.print(text.into());
+        let mut text = text.into();
+        // Between two prompts rustyline writes the text as it is, and the
+        // next prompt starts by clearing its line: without a newline of its
+        // own the text would be wiped (a refusal printed after Enter was).
+        if !text.ends_with('\n') {
+            text.push('\n');
+        }
+        let _ = self.printer.print(text);
     }
 
     /// Prints an update as [`tell`] words it; false once the connection

@@ -167,8 +167,16 @@ pub async fn run(url: &str, config: Option<ConfigPatch>, resume: bool) -> anyhow
         client
     };
     let room = client.session().room.clone();
+    let rules = {
+        let c = &client.state().view.config;
+        let p = &c.phase_seconds;
+        format!(
+            "{} rounds; phases of {} / {} / {} / {} s (dealing / accusation / investigation / verdict; 0: until all are ready)",
+            c.rounds, p.dealing, p.accusation, p.investigation, p.verdict
+        )
+    };
     println!(
-        "\nRoom code:\n\n{}\n\nPlayers join with: allssam play {room} --name NAME\n{HELP}\n",
+        "\nRoom code: {room}\n\n{}\n\n{rules}\nPlayers join with:  allssam play {room} --name NAME\nThe projector:      allssam watch {room}\n\n{HELP}\n",
         banner::big(&room)
     );
 
