@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 use std::time::Duration;
 
 use allssam_protocol::{
-    CaseInfo, ErrorCode, ErrorMessage, Event, OfferInfo, OfferKind, Phase, SentenceKind,
+    CaseInfo, ErrorCode, ErrorMessage, Event, OfferInfo, OfferKind, Phase, SentenceKind, Speaker,
 };
 
 use crate::state::State;
@@ -47,7 +47,8 @@ pub fn phase_line(s: &State) -> String {
         _ => format!("round {} of {}, {}", v.round, v.rounds, v.phase),
     };
     match (v.paused, s.time_left()) {
-        (true, _) => format!("{when} (paused)"),
+        (true, Some(left)) => format!("{when}, paused with {} left", duration(left)),
+        (true, None) => format!("{when} (paused)"),
         (false, Some(left)) => format!("{when}, {} left", duration(left)),
         (false, None) => format!("{when}, until everyone is ready"),
     }
@@ -198,12 +199,12 @@ pub fn event(s: &State, e: &Event) -> Option<String> {
                         parts.push(format!("{what} {amount}"));
                     }
                 }
-                let balance = s.view.you.as_ref().map_or(0, |y| y.balance);
-                let _ = write!(
-                    line,
-                    "\nMarket: {} — your balance is {balance} won",
-                    parts.join(", ")
-                );
+                let _ = write!(line, "\nMarket: {}", parts.join(", "));
+                // Round 1's market comes with the starting balances, which the
+                // model may not hold yet when this is told: `status` has them.
+                if let Some(you) = s.view.you.as_ref().filter(|_| *round > 1) {
+                    let _ = write!(line, " — your balance is {} won", you.balance);
+                }
                 if m.harassments > 0 {
                     let _ = write!(
                         line,
@@ -217,12 +218,16 @@ pub fn event(s: &State, e: &Event) -> Option<String> {
             }
             line
         }
-        Event::Chat {
-            from,
-            to: Some(_),
-            text,
-        } => format!("{} (privately): {text}", s.speaker(*from)),
-        Event::Chat { from, text, .. } => format!("{}: {text}", s.speaker(*from)),
+        Event::Chat { from, to, text } => {
+            let from = match from {
+                Speaker::Player(id) if s.me() == Some(*id) => "You".to_string(),
+                other => s.speaker(*other),
+            };
+            match to {
+                Some(to) => format!("{from} → {} (privately): {text}", name_or_you(s, *to)),
+                None => format!("{from}: {text}"),
+            }
+        }
         Event::OfferMade { offer: o } if s.me() == Some(o.to) => {
             let label = s.offer_label(o.id).unwrap_or(0);
             format!("New {} — `accept {label}` or `reject {label}`", offer(s, o))
@@ -241,6 +246,13 @@ pub fn event(s: &State, e: &Event) -> Option<String> {
         }
         Event::OfferWithdrawn { offer: o } => format!("{} was withdrawn.", offer(s, o)),
         Event::OfferExpired { offer: o } => format!("{} expired.", offer(s, o)),
+        Event::TieChanged { a, b, strength } if s.me().is_some() => {
+            let other = if s.me() == Some(*a) { *b } else { *a };
+            match strength {
+                0 => format!("Your tie with {} is gone.", n(other)),
+                k => format!("Your tie with {} is now {k}.", n(other)),
+            }
+        }
         Event::TieChanged { a, b, strength: 0 } => {
             format!("The tie between {} and {} is gone.", n(*a), n(*b))
         }

@@ -14,7 +14,14 @@ use crate::state::State;
 pub fn status(s: &State) -> String {
     let v = &s.view;
     let mut out = format!("━━ {} ━━\n", phase_line(s));
-    if let Some(you) = &v.you {
+    let lobby = v.phase == allssam_protocol::Phase::Lobby;
+    if let (Some(you), true) = (&v.you, lobby) {
+        let _ = writeln!(
+            out,
+            "You: {} — roles and money are dealt when the facilitator starts the game",
+            s.name(you.player_id)
+        );
+    } else if let Some(you) = &v.you {
         let role = you.role.map_or("no role yet".into(), |r| r.to_string());
         let held = you.balance.saturating_sub(you.available);
         let held = if held > 0 {
@@ -42,8 +49,11 @@ pub fn status(s: &State) -> String {
     }
     out.push_str("Table:\n");
     for p in &v.players {
-        let role = p.role.map_or("?".into(), |r| r.to_string());
-        let mut notes = vec![p.wealth_tier.to_string()];
+        let role = p.role.map_or("-".into(), |r| r.to_string());
+        let mut notes = Vec::new();
+        if !lobby {
+            notes.push(p.wealth_tier.to_string());
+        }
         if p.status != Status::Free {
             notes.push(match p.until_round {
                 Some(r) => format!("{} until round {r}", p.status),

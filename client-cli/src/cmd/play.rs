@@ -3,7 +3,7 @@
 
 use std::sync::{Arc, Mutex};
 
-use allssam_protocol::ErrorCode;
+use allssam_protocol::{ClientMessage, ErrorCode};
 use anyhow::Context as _;
 use rustyline::completion::{Completer, Pair};
 use rustyline::highlight::Highlighter;
@@ -14,6 +14,7 @@ use rustyline::{Context, Helper};
 use super::console::Console;
 use crate::client::{Client, ClientError, Opening};
 use crate::parse::{COMMANDS, HELP, Input, parse};
+use crate::state::State;
 use crate::{describe, panel, tokens};
 
 /// Completes command words first, then `@names` of the room's players.
@@ -105,8 +106,8 @@ pub async fn run(url: &str, room: &str, name: &str) -> anyhow::Result<()> {
                     Ok(Input::Nothing) => None,
                     Ok(Input::Help) => Some(HELP.to_string()),
                     Ok(Input::Status) => Some(panel::status(&client.state())),
-                    Ok(Input::Send(message)) => match client.request(message).await {
-                        Ok(_) => None,
+                    Ok(Input::Send(message)) => match client.request(message.clone()).await {
+                        Ok(_) => done(&message, &client.state()),
                         Err(ClientError::Refused(e)) => Some(describe::refusal(&client.state(), &e)),
                         Err(e) => Some(format!("Not sent: {e}")),
                     },
@@ -125,6 +126,17 @@ pub async fn run(url: &str, room: &str, name: &str) -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+/// A word for a request that went through but shows no event to its sender.
+fn done(message: &ClientMessage, s: &State) -> Option<String> {
+    match message {
+        ClientMessage::Ready => {
+            Some("You are ready: the phase ends when everyone is (or when its time is up).".into())
+        }
+        ClientMessage::Share { to, .. } => Some(format!("{} now knows it too.", s.name(*to))),
+        _ => None,
+    }
 }
 
 /// Resumes the saved seat for this room and name, or joins and saves the token.
