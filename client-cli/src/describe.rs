@@ -314,6 +314,13 @@ pub fn event(s: &State, e: &Event) -> Option<String> {
             case,
             prosecutor,
             verdict,
+        } if s.me() == Some(*prosecutor) => {
+            format!("You rule {verdict} on case {case} (you may change it until the phase ends).")
+        }
+        Event::RulingRecorded {
+            case,
+            prosecutor,
+            verdict,
         } => format!("{} rules {verdict} on case {case}.", n(*prosecutor)),
         Event::Verdict {
             case,

@@ -146,8 +146,8 @@ pub fn tell(client: &Client, update: Result<Update, RecvError>) -> Told {
             }
         }
         Ok(Update::Reconnecting(why)) => Some(format!(
-            "Lost the connection to the server ({why}). Reconnecting… your seat is kept; \
-             commands typed meanwhile wait for the line to come back."
+            "Lost the connection to the server ({why}). Reconnecting… \
+             (nothing is lost; a command typed meanwhile waits for the line)"
         )),
         Ok(Update::Reconnected) => Some("Reconnected: the room is up to date.".into()),
         Ok(Update::Closed(why)) => return Told::Closed(format!("Connection closed: {why}.")),

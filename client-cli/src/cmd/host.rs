@@ -21,7 +21,8 @@ Facilitator commands:
   who                       players, roles, connections, balances
   assign @Kim secretary     give a role (lobby)
   bots N [sensible|random]  seat N bots in open seats (lobby)
-  start | pause | resume | advance | end
+  start | advance | end      start the game, end the phase now, end the game
+  pause | resume            stop and restart the clock
   kick @Kim                 remove a player (his tokens stop working)
   announce TEXT             say something to everyone
   msg @Kim TEXT             say something to one player
@@ -105,15 +106,38 @@ fn parse_host(line: &str, s: &State) -> Result<HostInput, String> {
 
 fn who(s: &State) -> String {
     let mut out = format!("{}\n", describe::phase_line(s));
+    if s.view.players.is_empty() {
+        out.push_str("  nobody has joined yet\n");
+    }
     for p in &s.view.players {
         let role = p.role.map_or("-".into(), |r| r.to_string());
-        let conn = if p.connected { "online" } else { "away" };
+        let conn = if p.connected { "online" } else { "AWAY" };
         let money = p.balance.map_or(String::new(), |b| {
-            format!(", {b} won ({} available)", p.available.unwrap_or(b))
+            format!("{b} won ({} available)", p.available.unwrap_or(b))
         });
         out.push_str(&format!(
-            "  {:<14} {:<10} {:<10} {conn}{money}\n",
-            p.name, role, p.status
+            "  {:<14} {:<11} {:<10} {:<7} {money}\n",
+            p.name,
+            role,
+            p.status.to_string(),
+            conn
+        ));
+    }
+    let away: Vec<&str> = s
+        .view
+        .players
+        .iter()
+        .filter(|p| !p.connected)
+        .map(|p| p.name.as_str())
+        .collect();
+    let playing = !matches!(
+        s.view.phase,
+        allssam_protocol::Phase::Lobby | allssam_protocol::Phase::Ended
+    );
+    if playing && !away.is_empty() {
+        out.push_str(&format!(
+            "Away: {}. `handover @Name` lets a bot play a seat until its player is back.\n",
+            away.join(", ")
         ));
     }
     out
@@ -181,6 +205,8 @@ pub async fn run(url: &str, config: Option<ConfigPatch>, resume: bool) -> anyhow
     );
 
     let mut console = Console::start::<()>("host> ", None, None)?;
+    // Where the room stands (after a resume, the game may be well under way).
+    console.print(who(&client.state()));
     let mut handed: HashMap<PlayerId, watch::Sender<bool>> = HashMap::new();
     let mut fleets: Vec<watch::Sender<bool>> = Vec::new();
     let mut seed = 1u64;
@@ -238,8 +264,15 @@ pub async fn run(url: &str, config: Option<ConfigPatch>, resume: bool) -> anyhow
                 },
         }
     }
+    let bots = handed.len() + fleets.len();
     for stop in handed.values().chain(fleets.iter()) {
         let _ = stop.send(true);
+    }
+    if bots > 0 && client.state().view.phase != allssam_protocol::Phase::Ended {
+        println!(
+            "The bots this console ran have left their seats. `allssam host --resume` takes \
+             the console back; `handover @Name` seats a bot again."
+        );
     }
     Ok(())
 }
