@@ -29,7 +29,7 @@ pub enum Command {
         #[arg(long, env = "ALLSSAM_URL", default_value = DEFAULT_URL)]
         url: String,
         /// Players (bots) in the room, 4 to 12.
-        #[arg(long, default_value_t = 7, value_parser = clap::value_parser!(u8).range(4..=12))]
+        #[arg(long, default_value_t = crate::cmd::demo::DEFAULT_PLAYERS, value_parser = clap::value_parser!(u8).range(4..=12))]
         players: u8,
         /// The seed of the room and of the bots (a fixed seed replays the same decisions).
         #[arg(long, default_value_t = crate::cmd::demo::DEFAULT_SEED)]

@@ -76,6 +76,8 @@ enum Command {
         body: ClientMessage,
         stamp: bool,
         reply: oneshot::Sender<Answer>,
+        /// Answer only once the snapshot that follows the ack is applied (`sync`).
+        after_snapshot: bool,
     },
 }
 
@@ -171,6 +173,7 @@ impl Client {
             next_req: ack.last_req.unwrap_or(1) + 1,
             expected_seq: opened.seq + 1,
             awaiting_sync: false,
+            snapshot_waiters: Vec::new(),
             facilitator,
         };
         tokio::spawn(actor.run(opened.ws, inbox));
@@ -204,6 +207,22 @@ impl Client {
     /// a phase carry the model's `round` and `phase`, so a request that
     /// crosses a phase boundary is refused rather than misapplied.
     pub async fn request(&self, body: ClientMessage) -> Result<AckResult, ClientError> {
+        self.send(body, false).await
+    }
+
+    /// Asks for a fresh snapshot and returns once it has replaced the model:
+    /// the model then holds everything the room did before the request
+    /// (PROTOCOL.md `sync`: ack, then a snapshot), whatever the timing of
+    /// the events on the way.
+    pub async fn sync(&self) -> Result<(), ClientError> {
+        self.send(ClientMessage::Sync, true).await.map(|_| ())
+    }
+
+    async fn send(
+        &self,
+        body: ClientMessage,
+        after_snapshot: bool,
+    ) -> Result<AckResult, ClientError> {
         let stamp = body.is_play()
             && !matches!(
                 body,
@@ -215,7 +234,12 @@ impl Client {
             );
         let (reply, answer) = oneshot::channel();
         self.commands
-            .send(Command::Send { body, stamp, reply })
+            .send(Command::Send {
+                body,
+                stamp,
+                reply,
+                after_snapshot,
+            })
             .await
             .map_err(|_| self.closed("the connection task has ended"))?;
         match tokio::time::timeout(self.timeout, answer).await {
@@ -239,6 +263,18 @@ impl Client {
 struct Pending {
     request: Request,
     reply: Option<oneshot::Sender<Answer>>,
+    after_snapshot: bool,
+}
+
+impl Pending {
+    /// A request nobody waits for (the client's own `sync`).
+    fn unanswered(request: Request) -> Pending {
+        Pending {
+            request,
+            reply: None,
+            after_snapshot: false,
+        }
+    }
 }
 
 struct Actor {
@@ -251,6 +287,8 @@ struct Actor {
     next_req: u64,
     expected_seq: u64,
     awaiting_sync: bool,
+    /// `sync` callers acked and waiting for the snapshot that follows.
+    snapshot_waiters: Vec<(oneshot::Sender<Answer>, AckResult)>,
     /// The facilitator's connection: refresh the model at every phase change.
     facilitator: bool,
 }
@@ -296,11 +334,12 @@ impl Actor {
                         let _ = sink.send(Message::Close(None)).await;
                         return Drop::Final("closed by the client".into());
                     }
-                    Some(Command::Send { body, stamp, reply }) => {
+                    Some(Command::Send { body, stamp, reply, after_snapshot }) => {
                         let request = self.number(body, stamp);
                         let message = frame(&request);
                         let req = request.req.unwrap_or(0);
-                        self.pending.insert(req, Pending { request, reply: Some(reply) });
+                        let pending = Pending { request, reply: Some(reply), after_snapshot };
+                        self.pending.insert(req, pending);
                         if let Err(e) = sink.send(message).await {
                             return Drop::Retry(e.to_string());
                         }
@@ -361,6 +400,7 @@ impl Actor {
                 self.lock().apply_snapshot(*view);
                 self.expected_seq = seq + 1;
                 self.awaiting_sync = false;
+                self.release_sync_waiters();
                 let _ = self.updates.send(Update::Snapshot);
             }
             ServerMessage::Event { seq, event } => {
@@ -374,13 +414,8 @@ impl Actor {
                     self.awaiting_sync = true;
                     let request = self.number(ClientMessage::Sync, false);
                     let req = request.req.unwrap_or(0);
-                    self.pending.insert(
-                        req,
-                        Pending {
-                            request: request.clone(),
-                            reply: None,
-                        },
-                    );
+                    self.pending
+                        .insert(req, Pending::unanswered(request.clone()));
                     return Some(request);
                 }
                 self.expected_seq += 1;
@@ -400,13 +435,8 @@ impl Actor {
                     let _ = self.updates.send(Update::Event(event));
                     let request = self.number(ClientMessage::Sync, false);
                     let req = request.req.unwrap_or(0);
-                    self.pending.insert(
-                        req,
-                        Pending {
-                            request: request.clone(),
-                            reply: None,
-                        },
-                    );
+                    self.pending
+                        .insert(req, Pending::unanswered(request.clone()));
                     return Some(request);
                 }
                 // Nobody listening is fine: the model is the truth.
@@ -420,9 +450,28 @@ impl Actor {
         let Some(pending) = req.and_then(|r| self.pending.remove(&r)) else {
             return;
         };
-        if let Some(reply) = pending.reply {
+        if pending.reply.is_none() && pending.request.body == ClientMessage::Sync && answer.is_err()
+        {
+            // Our own sync was refused (e.g. rate_limited): stop dropping
+            // events; the gap is still there, so the next event asks again.
+            self.awaiting_sync = false;
+        }
+        match (pending.reply, answer) {
+            (Some(reply), Ok(ack)) if pending.after_snapshot => {
+                self.snapshot_waiters.push((reply, ack));
+            }
             // The caller may have timed out and gone: then nobody needs the answer.
-            let _ = reply.send(answer);
+            (Some(reply), answer) => {
+                let _ = reply.send(answer);
+            }
+            (None, _) => {}
+        }
+    }
+
+    /// The snapshot after their ack is in the model: `sync` callers may go on.
+    fn release_sync_waiters(&mut self) {
+        for (reply, ack) in self.snapshot_waiters.drain(..) {
+            let _ = reply.send(Ok(ack));
         }
     }
 
@@ -456,13 +505,23 @@ impl Actor {
             self.lock().apply_snapshot(opened.view);
             self.expected_seq = opened.seq + 1;
             self.awaiting_sync = false;
+            // The resume's snapshot is as fresh as any sync in flight.
+            self.release_sync_waiters();
+            let syncs: Vec<u64> = self
+                .pending
+                .iter()
+                .filter(|(_, p)| p.request.body == ClientMessage::Sync)
+                .map(|(req, _)| *req)
+                .collect();
+            for req in syncs {
+                self.answer(Some(req), Ok(AckResult::default()));
+            }
+            self.release_sync_waiters();
             let _ = self.updates.send(Update::Reconnected);
             let _ = self.updates.send(Update::Snapshot);
             let mut ws = opened.ws;
             // In flight when the line dropped: the server answers from its memory
             // if it applied them, and applies them otherwise (PROTOCOL.md "Retries").
-            self.pending
-                .retain(|_, p| p.request.body != ClientMessage::Sync);
             for pending in self.pending.values_mut() {
                 pending.request.retry = true;
                 if ws.send(frame(&pending.request)).await.is_err() {

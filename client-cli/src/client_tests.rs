@@ -178,3 +178,68 @@ async fn gap_sync_and_resume_with_retry() {
     drop(client);
     server.await.unwrap();
 }
+
+#[tokio::test]
+async fn sync_returns_once_its_snapshot_is_in_the_model() {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("ws://{}/ws", listener.local_addr().unwrap());
+    let server = tokio::spawn(async move {
+        let (tcp, _) = listener.accept().await.unwrap();
+        let mut ws = tokio_tungstenite::accept_async(tcp).await.unwrap();
+        let watch = next_request(&mut ws).await;
+        let ack = AckResult {
+            room: Some("ABCDEF".into()),
+            ..AckResult::default()
+        };
+        send(
+            &mut ws,
+            ServerMessage::Ack {
+                req: watch.req,
+                result: ack,
+            },
+        )
+        .await;
+        send(&mut ws, snapshot(0)).await;
+        let sync = next_request(&mut ws).await;
+        assert_eq!(sync.body, ClientMessage::Sync);
+        let ack = AckResult::default();
+        send(
+            &mut ws,
+            ServerMessage::Ack {
+                req: sync.req,
+                result: ack,
+            },
+        )
+        .await;
+        // A pause between the ack and the snapshot: `sync` must wait it out.
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        let mut view = room(Role::Donju, Phase::Accusation).view;
+        view.round = 2;
+        send(
+            &mut ws,
+            ServerMessage::Snapshot {
+                seq: 5,
+                view: Box::new(view),
+            },
+        )
+        .await;
+        let _ = ws.next().await;
+    });
+    let client = Client::connect(
+        &url,
+        Opening::Watch {
+            room: "ABCDEF".into(),
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(client.state().view.phase, Phase::Dealing);
+    client.sync().await.unwrap();
+    let now = {
+        let s = client.state();
+        (s.view.round, s.view.phase)
+    };
+    assert_eq!(now, (2, Phase::Accusation));
+    drop(client);
+    server.await.unwrap();
+}

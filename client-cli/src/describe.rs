@@ -5,10 +5,23 @@ use std::fmt::Write as _;
 use std::time::Duration;
 
 use allssam_protocol::{
-    CaseInfo, ErrorCode, ErrorMessage, Event, OfferInfo, OfferKind, Phase, SentenceKind,
+    CaseInfo, ErrorCode, ErrorMessage, Event, OfferInfo, OfferKind, Phase, SentenceKind, Speaker,
 };
 
 use crate::state::State;
+
+/// `text` with a capital first letter and a full stop.
+fn sentence(text: &str) -> String {
+    let mut chars = text.trim().chars();
+    let mut out: String = chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default();
+    if !out.ends_with(['.', '!', '?']) {
+        out.push('.');
+    }
+    out
+}
 
 /// "1 min 20 s", "45 s".
 pub fn duration(d: Duration) -> String {
@@ -34,16 +47,26 @@ pub fn phase_line(s: &State) -> String {
         _ => format!("round {} of {}, {}", v.round, v.rounds, v.phase),
     };
     match (v.paused, s.time_left()) {
-        (true, _) => format!("{when} (paused)"),
+        (true, Some(left)) => format!("{when}, paused with {} left", duration(left)),
+        (true, None) => format!("{when} (paused)"),
         (false, Some(left)) => format!("{when}, {} left", duration(left)),
         (false, None) => format!("{when}, until everyone is ready"),
+    }
+}
+
+/// A player's name, or "you" for ourselves.
+fn name_or_you(s: &State, id: allssam_protocol::PlayerId) -> String {
+    if s.me() == Some(id) {
+        "you".into()
+    } else {
+        s.name(id)
     }
 }
 
 /// One offer as a person reads it, with its short number.
 pub fn offer(s: &State, o: &OfferInfo) -> String {
     let label = s.offer_label(o.id).unwrap_or(0);
-    let (from, to) = (s.name(o.from), s.name(o.to));
+    let (from, to) = (name_or_you(s, o.from), name_or_you(s, o.to));
     let what = match (o.kind, o.amount, o.favor) {
         (OfferKind::Lease, Some(rent), _) => format!("a lease at {rent} won a month"),
         (OfferKind::Favor, _, Some(f)) => format!("a favor ({f})"),
@@ -54,6 +77,19 @@ pub fn offer(s: &State, o: &OfferInfo) -> String {
         (kind, None, _) => format!("a {kind}"),
     };
     format!("[offer {label}] {from} → {to}: {what}")
+}
+
+/// What a player may do in a phase, in a few words (RULES.md §§4–8).
+fn phase_hint(phase: Phase) -> Option<&'static str> {
+    Some(match phase {
+        Phase::Dealing => "make and answer offers, share what you know; the secretary may `order`",
+        Phase::Accusation => "a cadre may file one accusation: `accuse @Name charge 1,2`",
+        Phase::Investigation => {
+            "the cases are public: bribe the office, pay for a withdrawal, `withdraw_case N`"
+        }
+        Phase::Verdict => "prosecutors hearing a case rule: `rule N guilty` or `rule N acquit`",
+        Phase::Lobby | Phase::Ended => return None,
+    })
 }
 
 pub(crate) fn case_line(s: &State, c: &CaseInfo) -> String {
@@ -103,7 +139,17 @@ pub fn event(s: &State, e: &Event) -> Option<String> {
             player,
             role: Some(r),
             ..
+        } if s.me() == Some(*player) => format!("You are the {r}. Type `status` to see your seat."),
+        Event::PlayerUpdated {
+            player,
+            role: Some(r),
+            ..
         } => format!("{} is the {r}.", n(*player)),
+        // A seat is connected as it joins: in the lobby that is no news.
+        Event::PlayerUpdated {
+            connected: Some(true),
+            ..
+        } if s.view.phase == Phase::Lobby => return None,
         Event::PlayerUpdated {
             player,
             connected: Some(c),
@@ -128,19 +174,37 @@ pub fn event(s: &State, e: &Event) -> Option<String> {
             phase,
             skipped,
             market,
-            ..
+            deadline_ms,
         } => {
-            let mut line = format!("── Round {round}: {phase} ──");
+            let mut line = format!("── Round {round}: {phase}");
+            if let Some(ms) = deadline_ms {
+                let _ = write!(line, ", {}", duration(Duration::from_millis(*ms)));
+            }
+            line.push_str(" ──");
             if !skipped.is_empty() {
                 let names: Vec<&str> = skipped.iter().map(|p| p.as_str()).collect();
-                let _ = write!(line, " (skipped {})", names.join(", "));
+                let _ = write!(line, " (no cases: {} skipped)", names.join(" and "));
+            }
+            if let (Some(hint), Some(_)) = (phase_hint(*phase), &s.view.you) {
+                let _ = write!(line, "\n   {hint}");
             }
             if let Some(m) = market {
-                let _ = write!(
-                    line,
-                    "\nMarket: salary {}, income {}, rent paid {}, rent received {}",
-                    m.salary, m.income, m.rent_paid, m.rent_received
-                );
+                let mut parts = vec![format!("salary {}", m.salary)];
+                for (what, amount) in [
+                    ("income", m.income),
+                    ("rent paid", m.rent_paid),
+                    ("rent received", m.rent_received),
+                ] {
+                    if amount > 0 {
+                        parts.push(format!("{what} {amount}"));
+                    }
+                }
+                let _ = write!(line, "\nMarket: {}", parts.join(", "));
+                // Round 1's market comes with the starting balances, which the
+                // model may not hold yet when this is told: `status` has them.
+                if let Some(you) = s.view.you.as_ref().filter(|_| *round > 1) {
+                    let _ = write!(line, " — your balance is {} won", you.balance);
+                }
                 if m.harassments > 0 {
                     let _ = write!(
                         line,
@@ -154,12 +218,20 @@ pub fn event(s: &State, e: &Event) -> Option<String> {
             }
             line
         }
-        Event::Chat {
-            from,
-            to: Some(_),
-            text,
-        } => format!("{} (privately): {text}", s.speaker(*from)),
-        Event::Chat { from, text, .. } => format!("{}: {text}", s.speaker(*from)),
+        Event::Chat { from, to, text } => {
+            let from = match from {
+                Speaker::Player(id) if s.me() == Some(*id) => "You".to_string(),
+                other => s.speaker(*other),
+            };
+            match to {
+                Some(to) => format!("{from} → {} (privately): {text}", name_or_you(s, *to)),
+                None => format!("{from}: {text}"),
+            }
+        }
+        Event::OfferMade { offer: o } if s.me() == Some(o.to) => {
+            let label = s.offer_label(o.id).unwrap_or(0);
+            format!("New {} — `accept {label}` or `reject {label}`", offer(s, o))
+        }
         Event::OfferMade { offer: o } => format!("New {}", offer(s, o)),
         Event::OfferAnswered { offer: o, accepted } => {
             format!(
@@ -174,6 +246,13 @@ pub fn event(s: &State, e: &Event) -> Option<String> {
         }
         Event::OfferWithdrawn { offer: o } => format!("{} was withdrawn.", offer(s, o)),
         Event::OfferExpired { offer: o } => format!("{} expired.", offer(s, o)),
+        Event::TieChanged { a, b, strength } if s.me().is_some() => {
+            let other = if s.me() == Some(*a) { *b } else { *a };
+            match strength {
+                0 => format!("Your tie with {} is gone.", n(other)),
+                k => format!("Your tie with {} is now {k}.", n(other)),
+            }
+        }
         Event::TieChanged { a, b, strength: 0 } => {
             format!("The tie between {} and {} is gone.", n(*a), n(*b))
         }
@@ -181,9 +260,13 @@ pub fn event(s: &State, e: &Event) -> Option<String> {
             format!("Tie {} – {}: strength {strength}.", n(*a), n(*b))
         }
         Event::Rumor { a, b } => {
-            format!("Word gets around: {} and {} are in all-ssam.", n(*a), n(*b))
+            let (a, b) = s.in_seat_order(*a, *b);
+            format!("Word gets around: {} and {} are in all-ssam.", n(a), n(b))
         }
-        Event::RumorEnded { a, b } => format!("People stop talking about {} and {}.", n(*a), n(*b)),
+        Event::RumorEnded { a, b } => {
+            let (a, b) = s.in_seat_order(*a, *b);
+            format!("People stop talking about {} and {}.", n(a), n(b))
+        }
         Event::LeaseStarted { donju, manager, .. } => {
             format!("{} leases factory space from {}.", n(*donju), n(*manager))
         }
@@ -196,8 +279,14 @@ pub fn event(s: &State, e: &Event) -> Option<String> {
         } => {
             let label = s.infraction_label(i.id).unwrap_or(0);
             let source = from.map_or(String::new(), |f| format!(" (told by {})", n(f)));
+            // The facilitator sees every infraction; a player learns some.
+            let who = if s.view.you.is_some() {
+                "You know infraction"
+            } else {
+                "Infraction"
+            };
             format!(
-                "You know infraction {label}: {} between {} and {}, round {}{source}.",
+                "{who} {label}: {} between {} and {}, round {}{source}.",
                 i.kind.as_str().replace('_', " "),
                 n(i.parties[0]),
                 n(i.parties[1]),
@@ -221,6 +310,13 @@ pub fn event(s: &State, e: &Event) -> Option<String> {
         }
         Event::CaseOpened { case } => format!("Opened: {}.", case_line(s, case)),
         Event::CaseWithdrawn { case } => format!("Case {case} was withdrawn by its accuser."),
+        Event::RulingRecorded {
+            case,
+            prosecutor,
+            verdict,
+        } if s.me() == Some(*prosecutor) => {
+            format!("You rule {verdict} on case {case} (you may change it until the phase ends).")
+        }
         Event::RulingRecorded {
             case,
             prosecutor,
@@ -275,18 +371,24 @@ pub fn event(s: &State, e: &Event) -> Option<String> {
     })
 }
 
-/// A refusal as a plain sentence, with the clock when it is about timing.
+/// A refusal as a plain sentence. The server's sentences already say when
+/// an act is possible; the one refusal that says nothing of the kind (a
+/// request that crossed a phase change) gets the room's clock.
 pub fn refusal(s: &State, e: &ErrorMessage) -> String {
-    let mut line = e.message.clone();
-    if e.code == ErrorCode::WrongPhase {
-        let _ = write!(line, " (now: {})", phase_line(s));
+    let mut line = sentence(&e.message);
+    if e.code == ErrorCode::WrongPhase && e.message.contains("moved on") {
+        line = format!(
+            "Not done: the room moved on while you typed (now {}). Check and try again.",
+            phase_line(s)
+        );
     }
     if let Some(ms) = e.detail.as_ref().and_then(|d| d.retry_after_ms) {
-        let _ = write!(
-            line,
-            "; try again in {}",
+        let when = if ms < 1000 {
+            "a moment".to_string()
+        } else {
             duration(Duration::from_millis(ms))
-        );
+        };
+        let _ = write!(line, " Try again in {when}.");
     }
     line
 }

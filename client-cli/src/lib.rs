@@ -12,6 +12,7 @@ pub mod loadtest;
 pub mod loadtest_args;
 pub mod loadtest_modes;
 pub mod loadtest_raw;
+pub mod lockstep;
 pub mod panel;
 pub mod parse;
 pub mod query;

@@ -3,20 +3,35 @@
 
 use std::fmt::Write as _;
 
-use allssam_protocol::{CaseInfo, SentenceKind, TieInfo};
+use allssam_protocol::{CaseInfo, SentenceKind, Status, TieInfo};
 
 use crate::describe::{case_line, offer, phase_line};
 use crate::state::State;
 
-/// The status panel: everything a player needs at a glance.
+/// The status panel: everything a player needs at a glance — the phase and
+/// its countdown, money, the table, ties, open offers, known infractions and
+/// cases, each under a heading that says how to act on it.
 pub fn status(s: &State) -> String {
     let v = &s.view;
     let mut out = format!("━━ {} ━━\n", phase_line(s));
-    if let Some(you) = &v.you {
-        let role = you.role.map_or("no role yet".into(), |r| r.to_string());
+    let lobby = v.phase == allssam_protocol::Phase::Lobby;
+    if let (Some(you), true) = (&v.you, lobby) {
         let _ = writeln!(
             out,
-            "You: {} ({role}, {}) — balance {} won, available {}",
+            "You: {} — roles and money are dealt when the facilitator starts the game",
+            s.name(you.player_id)
+        );
+    } else if let Some(you) = &v.you {
+        let role = you.role.map_or("no role yet".into(), |r| r.to_string());
+        let held = you.balance.saturating_sub(you.available);
+        let held = if held > 0 {
+            format!(" ({held} held for your open offers)")
+        } else {
+            String::new()
+        };
+        let _ = writeln!(
+            out,
+            "You: {}, {role}, {} — balance {} won, available {}{held}",
             s.name(you.player_id),
             you.status,
             you.balance,
@@ -25,32 +40,40 @@ pub fn status(s: &State) -> String {
         if let Some(l) = &you.lease {
             let _ = writeln!(
                 out,
-                "Lease: {} from {}, rent {}",
+                "Lease: {} rents from {}, {} won a month",
                 s.name(l.donju),
                 s.name(l.manager),
                 l.rent.map_or("?".into(), |r| r.to_string())
             );
         }
     }
-    let players: Vec<String> = v
-        .players
-        .iter()
-        .map(|p| {
-            let role = p.role.map_or("?".into(), |r| r.to_string());
-            let mut tag = format!("{} ({role}, {}", p.name, p.wealth_tier);
-            if p.status != allssam_protocol::Status::Free {
-                let _ = write!(tag, ", {}", p.status);
-            }
-            if !p.connected {
-                tag.push_str(", away");
-            }
-            if p.ready {
-                tag.push_str(", ready");
-            }
-            tag + ")"
-        })
-        .collect();
-    let _ = writeln!(out, "Players: {}", players.join(", "));
+    out.push_str("Table:\n");
+    for p in &v.players {
+        let role = p.role.map_or("-".into(), |r| r.to_string());
+        let mut notes = Vec::new();
+        if !lobby {
+            notes.push(p.wealth_tier.to_string());
+        }
+        if p.status != Status::Free {
+            notes.push(match p.until_round {
+                Some(r) => format!("{} until round {r}", p.status),
+                None => p.status.to_string(),
+            });
+        }
+        if !p.connected {
+            notes.push("away".into());
+        }
+        if p.ready {
+            notes.push("ready".into());
+        }
+        if s.me() == Some(p.id) {
+            notes.push("(you)".into());
+        }
+        if let (Some(b), None) = (p.balance, &v.you) {
+            notes.push(format!("{b} won"));
+        }
+        let _ = writeln!(out, "  {:<14} {:<11} {}", p.name, role, notes.join(", "));
+    }
     let ties: Vec<String> = v
         .ties
         .iter()
@@ -59,15 +82,8 @@ pub fn status(s: &State) -> String {
             TieInfo::Pair { a, b, strength } => format!("{}–{} {strength}", s.name(*a), s.name(*b)),
         })
         .collect();
-    let _ = writeln!(
-        out,
-        "Ties: {}",
-        if ties.is_empty() {
-            "none".into()
-        } else {
-            ties.join(", ")
-        }
-    );
+    let heading = if v.you.is_some() { "Your ties" } else { "Ties" };
+    let _ = writeln!(out, "{heading}: {}", none_or(&ties));
     if !v.rumors.is_empty() {
         let rumors: Vec<String> = v
             .rumors
@@ -77,27 +93,51 @@ pub fn status(s: &State) -> String {
         let _ = writeln!(out, "Rumors: {}", rumors.join(", "));
     }
     if v.order_in_force {
-        out.push_str("The extra-earnings order is in force this round.\n");
+        out.push_str("The extra-earnings order is in force this round: leases are legal.\n");
     }
-    for o in &v.offers {
-        let _ = writeln!(out, "  {}", offer(s, o));
+    if v.offers.is_empty() {
+        out.push_str("Open offers: none\n");
+    } else {
+        out.push_str("Open offers (`accept N`, `reject N`; yours: `withdraw N`):\n");
+        for o in &v.offers {
+            let _ = writeln!(out, "  {}", offer(s, o));
+        }
     }
-    for i in &v.infractions {
-        let label = s.infraction_label(i.id).unwrap_or(0);
-        let spent = if s.cited(i.id) { " (cited)" } else { "" };
-        let _ = writeln!(
-            out,
-            "  [infraction {label}] {} {}–{} round {}{spent}",
-            i.kind,
-            s.name(i.parties[0]),
-            s.name(i.parties[1]),
-            i.round
-        );
+    if !v.infractions.is_empty() {
+        let heading = if v.you.is_some() {
+            "Infractions you know (cite or `share` them by number)"
+        } else {
+            "Infractions"
+        };
+        let _ = writeln!(out, "{heading}:");
+        for i in &v.infractions {
+            let label = s.infraction_label(i.id).unwrap_or(0);
+            let spent = if s.cited(i.id) { " (cited)" } else { "" };
+            let _ = writeln!(
+                out,
+                "  [infraction {label}] {} {}–{}, round {}{spent}",
+                i.kind.as_str().replace('_', " "),
+                s.name(i.parties[0]),
+                s.name(i.parties[1]),
+                i.round
+            );
+        }
     }
-    for c in &v.cases {
-        let _ = writeln!(out, "  {}", case_line(s, c));
+    if !v.cases.is_empty() {
+        out.push_str("Cases:\n");
+        for c in &v.cases {
+            let _ = writeln!(out, "  {}", case_line(s, c));
+        }
     }
     out
+}
+
+fn none_or(items: &[String]) -> String {
+    if items.is_empty() {
+        "none".into()
+    } else {
+        items.join(", ")
+    }
 }
 
 /// The end-of-game summary: scores, verdicts against the evidence, shrimp count.
@@ -185,3 +225,7 @@ pub fn debrief(s: &State) -> String {
     }
     out
 }
+
+#[cfg(test)]
+#[path = "panel_tests.rs"]
+mod tests;

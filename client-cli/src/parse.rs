@@ -138,10 +138,46 @@ pub fn parse(line: &str, state: &State) -> Result<Input, String> {
                 text: chat_text(text, "whisper @PLAYER TEXT")?,
             })
         }
-        other => Err(format!(
-            "Unknown command `{other}`. Type `help` for the list."
-        )),
+        other => Err(match closest(other, COMMANDS) {
+            Some(near) => format!("Unknown command `{other}`. Did you mean `{near}`?"),
+            None => format!("Unknown command `{other}`. Type `help` for the list."),
+        }),
     }
+}
+
+/// The word of `words` one or two typos away from `typed` (a letter
+/// missing, extra, wrong or two swapped), if there is one.
+pub fn closest<'a>(typed: &str, words: &[&'a str]) -> Option<&'a str> {
+    let typed = typed.to_lowercase();
+    words
+        .iter()
+        .map(|w| (edits(&typed, w), *w))
+        .filter(|(d, w)| *d <= if w.len() > 4 { 2 } else { 1 })
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, w)| w)
+}
+
+/// Edit distance with adjacent swaps (optimal string alignment).
+fn edits(a: &str, b: &str) -> usize {
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    d[0] = (0..=b.len()).collect();
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut best = (d[i - 1][j] + 1)
+                .min(d[i][j - 1] + 1)
+                .min(d[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                best = best.min(d[i - 2][j - 2] + 1);
+            }
+            d[i][j] = best;
+        }
+    }
+    d[a.len()][b.len()]
 }
 
 /// Resolves `@Name`, `Name` or a unique beginning of a name, ignoring case.

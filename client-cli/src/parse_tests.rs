@@ -187,6 +187,12 @@ fn every_bad_form_has_its_message() {
             "dance",
             "Unknown command `dance`. Type `help` for the list.",
         ),
+        ("acept 1", "Unknown command `acept`. Did you mean `accept`?"),
+        (
+            "wisper @Lee hi",
+            "Unknown command `wisper`. Did you mean `whisper`?",
+        ),
+        ("stauts", "Unknown command `stauts`. Did you mean `status`?"),
         (
             "offer",
             "Usage: offer KIND @PLAYER [AMOUNT | vehicle | facilities]; kinds: bribe, per_diem, lease, favor, demand, pact",

@@ -24,6 +24,21 @@ impl State {
         self.view.players.iter().find(|p| p.id == id)
     }
 
+    /// A player's seat (joining order). Ids are random; seats are the same
+    /// in every replay of a seeded game, so choices among equals go by seat.
+    pub fn seat(&self, id: PlayerId) -> Option<usize> {
+        self.view.players.iter().position(|p| p.id == id)
+    }
+
+    /// A pair in seat order (the server orders pairs by their random ids).
+    pub fn in_seat_order(&self, a: PlayerId, b: PlayerId) -> (PlayerId, PlayerId) {
+        if self.seat(b) < self.seat(a) {
+            (b, a)
+        } else {
+            (a, b)
+        }
+    }
+
     /// A player's name, or a short form of the id for someone unknown.
     pub fn name(&self, id: PlayerId) -> String {
         match self.player(id) {

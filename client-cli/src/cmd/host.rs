@@ -7,22 +7,22 @@ use std::sync::Arc;
 
 use allssam_protocol::{ClientMessage, ConfigPatch, PlayerId, Role};
 use anyhow::Context as _;
-use rustyline::ExternalPrinter;
-use rustyline::error::ReadlineError;
-use tokio::sync::{mpsc, watch};
+use tokio::sync::watch;
 
+use super::console::Console;
 use crate::bots::{BotPlan, run_bot, spawn_bots};
 use crate::client::{Client, ClientError, Opening};
 use crate::parse::resolve;
 use crate::state::State;
-use crate::{banner, describe, panel, strategy, tokens};
+use crate::{banner, describe, strategy, tokens};
 
 const HELP: &str = "\
 Facilitator commands:
   who                       players, roles, connections, balances
   assign @Kim secretary     give a role (lobby)
   bots N [sensible|random]  seat N bots in open seats (lobby)
-  start | pause | resume | advance | end
+  start | advance | end      start the game, end the phase now, end the game
+  pause | resume            stop and restart the clock
   kick @Kim                 remove a player (his tokens stop working)
   announce TEXT             say something to everyone
   msg @Kim TEXT             say something to one player
@@ -106,15 +106,38 @@ fn parse_host(line: &str, s: &State) -> Result<HostInput, String> {
 
 fn who(s: &State) -> String {
     let mut out = format!("{}\n", describe::phase_line(s));
+    if s.view.players.is_empty() {
+        out.push_str("  nobody has joined yet\n");
+    }
     for p in &s.view.players {
         let role = p.role.map_or("-".into(), |r| r.to_string());
-        let conn = if p.connected { "online" } else { "away" };
+        let conn = if p.connected { "online" } else { "AWAY" };
         let money = p.balance.map_or(String::new(), |b| {
-            format!(", {b} won ({} available)", p.available.unwrap_or(b))
+            format!("{b} won ({} available)", p.available.unwrap_or(b))
         });
         out.push_str(&format!(
-            "  {:<14} {:<10} {:<10} {conn}{money}\n",
-            p.name, role, p.status
+            "  {:<14} {:<11} {:<10} {:<7} {money}\n",
+            p.name,
+            role,
+            p.status.to_string(),
+            conn
+        ));
+    }
+    let away: Vec<&str> = s
+        .view
+        .players
+        .iter()
+        .filter(|p| !p.connected)
+        .map(|p| p.name.as_str())
+        .collect();
+    let playing = !matches!(
+        s.view.phase,
+        allssam_protocol::Phase::Lobby | allssam_protocol::Phase::Ended
+    );
+    if playing && !away.is_empty() {
+        out.push_str(&format!(
+            "Away: {}. `handover @Name` lets a bot play a seat until its player is back.\n",
+            away.join(", ")
         ));
     }
     out
@@ -168,39 +191,30 @@ pub async fn run(url: &str, config: Option<ConfigPatch>, resume: bool) -> anyhow
         client
     };
     let room = client.session().room.clone();
+    let rules = {
+        let c = &client.state().view.config;
+        let p = &c.phase_seconds;
+        format!(
+            "{} rounds; phases of {} / {} / {} / {} s (dealing / accusation / investigation / verdict; 0: until all are ready)",
+            c.rounds, p.dealing, p.accusation, p.investigation, p.verdict
+        )
+    };
     println!(
-        "\nRoom code:\n\n{}\n\nPlayers join with: allssam play {room} --name NAME\n{HELP}\n",
+        "\nRoom code: {room}\n\n{}\n\n{rules}\nPlayers join with:  allssam play {room} --name NAME\nThe projector:      allssam watch {room}\n\n{HELP}\n",
         banner::big(&room)
     );
 
-    let mut editor = rustyline::DefaultEditor::new()?;
-    let mut printer = editor.create_external_printer()?;
-    let (lines_tx, mut lines) = mpsc::channel::<Option<String>>(1);
-    let (next_tx, next_rx) = std::sync::mpsc::channel::<()>();
-    std::thread::spawn(move || {
-        while next_rx.recv().is_ok() {
-            let line = match editor.readline("host> ") {
-                Ok(line) => {
-                    let _ = editor.add_history_entry(line.as_str());
-                    Some(line)
-                }
-                Err(ReadlineError::Interrupted | ReadlineError::Eof) | Err(_) => None,
-            };
-            if lines_tx.blocking_send(line).is_err() {
-                return;
-            }
-        }
-    });
-
+    let mut console = Console::start::<()>("host> ", None, None)?;
+    // Where the room stands (after a resume, the game may be well under way).
+    console.print(who(&client.state()));
     let mut handed: HashMap<PlayerId, watch::Sender<bool>> = HashMap::new();
     let mut fleets: Vec<watch::Sender<bool>> = Vec::new();
     let mut seed = 1u64;
     let mut updates = client.subscribe();
-    let _ = next_tx.send(());
     loop {
         tokio::select! {
-            line = lines.recv() => {
-                let Some(Some(line)) = line else { break };
+            line = console.lines.next() => {
+                let Some(line) = line else { break };
                 let input = parse_host(&line, &client.state());
                 let out = match input {
                     Ok(HostInput::Quit) => break,
@@ -241,31 +255,24 @@ pub async fn run(url: &str, config: Option<ConfigPatch>, resume: bool) -> anyhow
                     },
                     Err(problem) => Some(problem),
                 };
-                if let Some(out) = out { let _ = printer.print(out); }
-                let _ = next_tx.send(());
+                if let Some(out) = out {
+                    console.print(out);
+                }
             }
-            update = updates.recv() => {
-                use crate::client::Update;
-                let text = match update {
-                    Ok(Update::Event(e)) => {
-                        let state = client.state();
-                        let mut line = describe::event(&state, &e);
-                        if matches!(*e, allssam_protocol::Event::GameEnded { .. }) {
-                            line = Some(panel::debrief(&state));
-                        }
-                        line
-                    }
-                    Ok(Update::Reconnecting(why)) => Some(format!("Connection lost ({why}); reconnecting…")),
-                    Ok(Update::Reconnected) => Some("Reconnected.".into()),
-                    Ok(Update::Closed(why)) => { let _ = printer.print(format!("Connection closed: {why}")); break; }
-                    _ => None,
-                };
-                if let Some(text) = text { let _ = printer.print(text); }
-            }
+            update = updates.recv() => if !console.show(&client, update) {
+                    break;
+                },
         }
     }
+    let bots = handed.len() + fleets.len();
     for stop in handed.values().chain(fleets.iter()) {
         let _ = stop.send(true);
+    }
+    if bots > 0 && client.state().view.phase != allssam_protocol::Phase::Ended {
+        println!(
+            "The bots this console ran have left their seats. `allssam host --resume` takes \
+             the console back; `handover @Name` seats a bot again."
+        );
     }
     Ok(())
 }

@@ -1,5 +1,6 @@
 //! The subcommands of the `allssam` binary, each a thin layer over the library.
 
+mod console;
 pub mod demo;
 pub mod host;
 pub mod play;
@@ -31,9 +32,14 @@ pub fn is_public_headline(e: &Event) -> bool {
 }
 
 /// Prints the client's updates as sentences (those `keep` selects) until the
-/// game ends or the connection closes; `print` does the printing.
-pub async fn feed(client: &Client, keep: fn(&Event) -> bool, mut print: impl FnMut(String)) {
-    let mut updates = client.subscribe();
+/// game ends or the connection closes; `print` does the printing. The
+/// feed starts from `updates` (subscribed before anything happens).
+pub async fn feed(
+    client: &Client,
+    mut updates: tokio::sync::broadcast::Receiver<Update>,
+    keep: fn(&Event) -> bool,
+    mut print: impl FnMut(String),
+) {
     loop {
         match updates.recv().await {
             Ok(Update::Event(e)) => {

@@ -3,18 +3,18 @@
 
 use std::sync::{Arc, Mutex};
 
-use allssam_protocol::ErrorCode;
+use allssam_protocol::{ClientMessage, ErrorCode};
 use anyhow::Context as _;
 use rustyline::completion::{Completer, Pair};
-use rustyline::error::ReadlineError;
 use rustyline::highlight::Highlighter;
 use rustyline::hint::Hinter;
 use rustyline::validate::Validator;
-use rustyline::{Context, ExternalPrinter, Helper};
-use tokio::sync::mpsc;
+use rustyline::{Context, Helper};
 
+use super::console::Console;
 use crate::client::{Client, ClientError, Opening};
 use crate::parse::{COMMANDS, HELP, Input, parse};
+use crate::state::State;
 use crate::{describe, panel, tokens};
 
 /// Completes command words first, then `@names` of the room's players.
@@ -86,89 +86,57 @@ pub async fn run(url: &str, room: &str, name: &str) -> anyhow::Result<()> {
     };
     refresh_names(&client);
 
-    let mut editor = rustyline::Editor::<Completion, rustyline::history::DefaultHistory>::new()?;
-    editor.set_helper(Some(Completion {
+    let helper = Completion {
         names: names.clone(),
-    }));
-    let history = tokens::dir().join("history");
-    let _ = editor.load_history(&history);
-    let mut printer = editor.create_external_printer()?;
-    let (lines_tx, mut lines) = mpsc::channel::<Option<String>>(1);
-    let (next_tx, next_rx) = std::sync::mpsc::channel::<()>();
-    // rustyline blocks: it reads on its own thread, one line per go-ahead.
-    std::thread::spawn(move || {
-        while next_rx.recv().is_ok() {
-            let line = match editor.readline("allssam> ") {
-                Ok(line) => {
-                    let _ = editor.add_history_entry(line.as_str());
-                    Some(line)
-                }
-                Err(ReadlineError::Interrupted | ReadlineError::Eof) => None,
-                Err(_) => None,
-            };
-            let _ = editor.save_history(&history);
-            if lines_tx.blocking_send(line).is_err() {
-                return;
-            }
-        }
-    });
-
-    println!(
-        "{}\nType `help` for the commands.",
+    };
+    let history = Some(tokens::dir().join("history"));
+    let mut console = Console::start("allssam> ", Some(helper), history)?;
+    console.print(format!(
+        "{}\nType `help` for the commands, `status` for this panel.",
         panel::status(&client.state())
-    );
+    ));
     let mut updates = client.subscribe();
-    let _ = next_tx.send(());
     loop {
         tokio::select! {
-            line = lines.recv() => {
-                let Some(Some(line)) = line else { break };
+            line = console.lines.next() => {
+                let Some(line) = line else { break };
                 let input = parse(&line, &client.state());
                 let out = match input {
                     Ok(Input::Quit) => break,
                     Ok(Input::Nothing) => None,
                     Ok(Input::Help) => Some(HELP.to_string()),
                     Ok(Input::Status) => Some(panel::status(&client.state())),
-                    Ok(Input::Send(message)) => match client.request(message).await {
-                        Ok(_) => None,
+                    Ok(Input::Send(message)) => match client.request(message.clone()).await {
+                        Ok(_) => done(&message, &client.state()),
                         Err(ClientError::Refused(e)) => Some(describe::refusal(&client.state(), &e)),
                         Err(e) => Some(format!("Not sent: {e}")),
                     },
                     Err(problem) => Some(problem),
                 };
                 if let Some(out) = out {
-                    let _ = printer.print(out);
+                    console.print(out);
                 }
-                let _ = next_tx.send(());
             }
             update = updates.recv() => {
-                use crate::client::Update;
-                let text = match update {
-                    Ok(Update::Event(e)) => {
-                        refresh_names(&client);
-                        let ended = matches!(*e, allssam_protocol::Event::GameEnded { .. });
-                        let line = describe::event(&client.state(), &e);
-                        if ended {
-                            let _ = printer.print(panel::debrief(&client.state()));
-                        }
-                        line
-                    }
-                    Ok(Update::Reconnecting(why)) => Some(format!("Connection lost ({why}); reconnecting…")),
-                    Ok(Update::Reconnected) => Some("Reconnected.".into()),
-                    Ok(Update::Closed(why)) => {
-                        let _ = printer.print(format!("Connection closed: {why}"));
-                        break;
-                    }
-                    Ok(Update::Snapshot) => None,
-                    Err(_) => None,
-                };
-                if let Some(text) = text {
-                    let _ = printer.print(text);
+                refresh_names(&client);
+                if !console.show(&client, update) {
+                    break;
                 }
             }
         }
     }
     Ok(())
+}
+
+/// A word for a request that went through but shows no event to its sender.
+fn done(message: &ClientMessage, s: &State) -> Option<String> {
+    match message {
+        ClientMessage::Ready => {
+            Some("You are ready: the phase ends when everyone is (or when its time is up).".into())
+        }
+        ClientMessage::Share { to, .. } => Some(format!("{} now knows it too.", s.name(*to))),
+        _ => None,
+    }
 }
 
 /// Resumes the saved seat for this room and name, or joins and saves the token.

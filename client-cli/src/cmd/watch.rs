@@ -17,7 +17,15 @@ pub async fn run(url: &str, room: &str) -> anyhow::Result<()> {
     .await
     .with_context(|| format!("watching room {room} on {url}"))?;
     println!("{}\n", banner::big(&client.session().room));
-    println!("{}\n", describe::phase_line(&client.state()));
+    {
+        let s = client.state();
+        println!("{}", describe::phase_line(&s));
+        let names: Vec<&str> = s.view.players.iter().map(|p| p.name.as_str()).collect();
+        if !names.is_empty() {
+            println!("At the table: {}", names.join(", "));
+        }
+        println!();
+    }
     let mut updates = client.subscribe();
     while let Ok(update) = updates.recv().await {
         match update {
@@ -44,7 +52,11 @@ pub async fn run(url: &str, room: &str) -> anyhow::Result<()> {
                 }
             }
             crate::client::Update::Closed(why) => anyhow::bail!("connection closed: {why}"),
-            _ => {}
+            crate::client::Update::Reconnecting(why) => {
+                println!("  (lost the connection to the server: {why}; reconnecting…)\n");
+            }
+            crate::client::Update::Reconnected => println!("  (reconnected)\n"),
+            crate::client::Update::Snapshot => {}
         }
     }
     Ok(())

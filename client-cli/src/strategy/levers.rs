@@ -82,7 +82,10 @@ pub(super) fn counter_accusation(s: &State) -> Option<Action> {
 /// target first, then the most evidence.
 pub fn accuse_with_evidence(s: &State) -> Option<Action> {
     let me = s.me()?;
-    let mut groups: BTreeMap<(bool, PlayerId, Charge), Vec<InfractionId>> = BTreeMap::new();
+    // Keyed by seat, not by id: ids are random, seats are in joining order,
+    // so the choice among equals is the same in every replay.
+    let mut groups: BTreeMap<(bool, Option<usize>, PlayerId, Charge), Vec<InfractionId>> =
+        BTreeMap::new();
     for inf in &s.view.infractions {
         if inf.parties.contains(&me) || s.cited(inf.id) {
             continue;
@@ -102,15 +105,15 @@ pub fn accuse_with_evidence(s: &State) -> Option<Action> {
                     continue;
                 }
                 groups
-                    .entry((!is_cadre, p, charge))
+                    .entry((!is_cadre, s.seat(p), p, charge))
                     .or_default()
                     .push(inf.id);
             }
         }
     }
-    let ((_, target, charge), evidence) = groups
+    let ((_, _, target, charge), evidence) = groups
         .into_iter()
-        .min_by_key(|((donju, _, _), ev)| (*donju, std::cmp::Reverse(ev.len())))?;
+        .min_by_key(|((donju, _, _, _), ev)| (*donju, std::cmp::Reverse(ev.len())))?;
     Some(accuse(s, target, charge, evidence))
 }
 
