@@ -22,6 +22,9 @@ impl Game {
         now: u64,
         out: &mut Out,
     ) -> Result<CaseId, Refusal> {
+        // Who may accuse at all comes first: a donju is not told to wait
+        // for the accusation phase, he is told he can never accuse (§7).
+        self.require_accuser(me)?;
         self.require_phase(Phase::Accusation, "accuse", now)?;
         self.admissible(me, target, charge, evidence)?;
         // Checked: from here on nothing can refuse.
@@ -57,6 +60,15 @@ impl Game {
     }
 
     /// Every check of RULES.md §7; an inadmissible accusation does not count.
+    /// RULES.md §7: only a free cadre, not dismissed, files accusations.
+    fn require_accuser(&self, me: PlayerId) -> Result<(), Refusal> {
+        let accuser = self.seated(me, ErrorCode::Forbidden)?;
+        if !(accuser.is_cadre() && accuser.status == allssam_protocol::Status::Free) {
+            return refuse(ErrorCode::Forbidden, "Only a cadre in post can accuse.");
+        }
+        Ok(())
+    }
+
     fn admissible(
         &self,
         me: PlayerId,
@@ -64,10 +76,6 @@ impl Game {
         charge: Charge,
         evidence: &[InfractionId],
     ) -> Result<(), Refusal> {
-        let accuser = self.seated(me, ErrorCode::Forbidden)?;
-        if !(accuser.is_cadre() && accuser.status == allssam_protocol::Status::Free) {
-            return refuse(ErrorCode::Forbidden, "Only a cadre in post can accuse.");
-        }
         if self.cases_this_round().any(|c| c.accuser == me) {
             return refuse(
                 ErrorCode::LimitReached,

@@ -93,3 +93,28 @@ fn a_kicked_players_disconnect_is_accepted_as_a_no_op() {
         allssam_protocol::ErrorCode::InvalidTarget,
     );
 }
+
+/// RULES.md §7: a donju can never accuse. Asked in dealing, he was told
+/// "accusations open in …" as if he only had to wait.
+#[test]
+fn a_donju_accusing_in_dealing_is_told_he_cannot_accuse_at_all() {
+    let mut t = Table::four();
+    let accuse = Command::Accuse {
+        target: t.man,
+        charge: allssam_protocol::Charge::Embezzlement,
+        evidence: vec![],
+    };
+    let message = t.refused(
+        Actor::Player(t.don),
+        accuse.clone(),
+        allssam_protocol::ErrorCode::Forbidden,
+    );
+    assert!(message.contains("Only a cadre"), "{message}");
+    // A cadre asking too early is still told when accusations open.
+    let message = t.refused(
+        Actor::Player(t.sec),
+        accuse,
+        allssam_protocol::ErrorCode::WrongPhase,
+    );
+    assert!(message.contains("open"), "{message}");
+}
