@@ -224,7 +224,12 @@ impl Connection {
                     }
                 }
             }
-            Stage::Opening { .. } if request.body.is_opening() => self.open(request).await,
+            // Boxed: an opening happens once per connection, and its future
+            // would otherwise be carried (twice over, nested) in every idle
+            // connection's task (docs/OPERATIONS.md "Memory").
+            Stage::Opening { .. } if request.body.is_opening() => {
+                Box::pin(self.open(request)).await;
+            }
             Stage::Opening { .. } => {
                 self.answer_error(
                     req,
