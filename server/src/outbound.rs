@@ -8,7 +8,7 @@ use std::time::Duration;
 use axum::extract::ws::{CloseFrame, Message, WebSocket};
 use futures_util::SinkExt;
 use futures_util::stream::SplitSink;
-use tokio::sync::{Notify, watch};
+use tokio::sync::Notify;
 use tokio::time::{Instant, MissedTickBehavior, interval_at, timeout};
 
 use crate::metrics;
@@ -88,7 +88,6 @@ pub struct ConnLink {
 #[derive(Debug)]
 struct Shared {
     queue: Arc<Queue>,
-    close: watch::Sender<Option<CloseReq>>,
 }
 
 impl Drop for Shared {
@@ -99,16 +98,19 @@ impl Drop for Shared {
     }
 }
 
-/// A bounded queue that holds no memory while empty. A tokio `mpsc` channel
-/// allocates a block of 32 slots up front (32 × 32 bytes, plus the channel's
-/// cache-padded state, ~1.4 KiB); most connections are idle most of the
-/// time, and at 10,000 players that block was a tenth of the server's memory
+/// A bounded queue that holds no memory while empty, and the close signal.
+/// A tokio `mpsc` channel allocates a block of 32 slots up front (32 × 32
+/// bytes, plus the channel's cache-padded state, ~1.4 KiB) and a `watch`
+/// ~0.35 KiB (eight `Notify`s); most connections are idle most of the time,
+/// and at 10,000 players those were a tenth of the server's memory
 /// (docs/OPERATIONS.md "Memory").
 #[derive(Debug)]
 struct Queue {
     items: Mutex<Items>,
     /// Wakes the writer; a notification sent while it is busy is kept.
     ready: Notify,
+    /// Wakes everyone waiting for the close (the reader and the writer).
+    closing: Notify,
 }
 
 #[derive(Debug)]
@@ -117,6 +119,8 @@ struct Items {
     capacity: usize,
     senders_gone: bool,
     receiver_gone: bool,
+    /// Set once: why the connection is closing.
+    close: Option<CloseReq>,
 }
 
 /// A drained queue keeps at most this many slots (32 bytes each) for the
@@ -188,7 +192,34 @@ pub struct LinkEnds {
     /// The queue the writer drains.
     pub queue: QueueRx,
     /// Set once when the connection is to be closed.
-    pub close: watch::Receiver<Option<CloseReq>>,
+    pub close: CloseRx,
+}
+
+/// Watches a connection's close signal.
+#[derive(Clone, Debug)]
+pub struct CloseRx {
+    queue: Arc<Queue>,
+}
+
+impl CloseRx {
+    /// Why the connection is closing, once it is.
+    pub fn borrow(&self) -> Option<CloseReq> {
+        self.queue.lock().close
+    }
+
+    /// Waits until a close is asked for (at once if it already was).
+    pub async fn closing(&self) -> CloseReq {
+        loop {
+            let notified = self.queue.closing.notified();
+            let mut notified = std::pin::pin!(notified);
+            // Registered before the check: a close between them still wakes us.
+            notified.as_mut().enable();
+            if let Some(req) = self.borrow() {
+                return req;
+            }
+            notified.await;
+        }
+    }
 }
 
 /// Why an item was not queued.
@@ -206,20 +237,22 @@ impl ConnLink {
                 capacity: capacity.max(1),
                 senders_gone: false,
                 receiver_gone: false,
+                close: None,
             }),
             ready: Notify::new(),
+            closing: Notify::new(),
         });
-        let (close, close_rx) = watch::channel(None);
         let link = ConnLink {
             id,
             shared: Arc::new(Shared {
                 queue: Arc::clone(&queue),
-                close,
             }),
         };
         let ends = LinkEnds {
-            queue: QueueRx { queue },
-            close: close_rx,
+            queue: QueueRx {
+                queue: Arc::clone(&queue),
+            },
+            close: CloseRx { queue },
         };
         (link, ends)
     }
@@ -271,19 +304,18 @@ impl ConnLink {
 
     /// Closes now, ahead of anything queued. The first reason given wins.
     pub fn close(&self, req: CloseReq) {
-        self.shared.close.send_if_modified(|current| {
-            if current.is_none() {
-                *current = Some(req);
-                true
-            } else {
-                false
-            }
-        });
+        let queue = &self.shared.queue;
+        let mut items = queue.lock();
+        if items.close.is_none() {
+            items.close = Some(req);
+            drop(items);
+            queue.closing.notify_waiters();
+        }
     }
 
     /// Has a close been asked for?
     pub fn is_closing(&self) -> bool {
-        self.shared.close.borrow().is_some()
+        self.shared.queue.lock().close.is_some()
     }
 }
 
@@ -347,7 +379,7 @@ pub async fn write_loop(
     let close = loop {
         let message = tokio::select! {
             biased;
-            _ = ends.close.changed() => break *ends.close.borrow(),
+            req = ends.close.closing() => break Some(req),
             out = ends.queue.recv() => match out {
                 Some(Out::Text(text)) => Message::Text(text.into()),
                 Some(Out::Event { seq, body }) => Message::Text(event_frame(seq, &body).into()),
@@ -362,7 +394,7 @@ pub async fn write_loop(
         let mut closing = None;
         tokio::select! {
             biased;
-            _ = ends.close.changed() => break *ends.close.borrow(),
+            req = ends.close.closing() => break Some(req),
             sent = feed_batch(&mut sink, &mut ends.queue, message, &mut closing) => {
                 match sent {
                     Ok(texts) => metrics::messages_out(texts + u64::from(counted)),
