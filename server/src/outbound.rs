@@ -58,18 +58,22 @@ impl Out {
     }
 }
 
-/// `{"type":"event","seq":SEQ,"event":BODY}`, in one allocation.
+/// `{"type":"event","seq":SEQ,"event":BODY}`, in one allocation of exactly
+/// its length: the socket turns it into `Bytes`, which allocates a second
+/// header whenever capacity and length differ.
 pub fn event_frame(seq: u64, body: &str) -> String {
     use std::fmt::Write as _;
     const HEAD: &str = r#"{"type":"event","seq":"#;
     const MID: &str = r#","event":"#;
-    let mut frame = String::with_capacity(HEAD.len() + 20 + MID.len() + body.len() + 1);
+    let digits = seq.checked_ilog10().map_or(1, |d| d as usize + 1);
+    let mut frame = String::with_capacity(HEAD.len() + digits + MID.len() + body.len() + 1);
     frame.push_str(HEAD);
     // Ignored: writing to a String cannot fail.
     let _ = write!(frame, "{seq}");
     frame.push_str(MID);
     frame.push_str(body);
     frame.push('}');
+    debug_assert_eq!(frame.len(), frame.capacity());
     frame
 }
 

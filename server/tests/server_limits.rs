@@ -224,3 +224,22 @@ async fn a_link_whose_writer_is_gone_queues_nothing() {
     assert!(!link.push("lost".into()));
     assert!(!link.is_closing(), "a gone writer is not a slow client");
 }
+
+#[test]
+fn an_event_frame_is_exactly_as_long_as_its_allocation() {
+    use allssam_server::outbound::event_frame;
+    for (seq, digits) in [
+        (0, "0"),
+        (9, "9"),
+        (10, "10"),
+        (1234, "1234"),
+        (u64::MAX, "18446744073709551615"),
+    ] {
+        let frame = event_frame(seq, r#"{"kind":"x"}"#);
+        assert_eq!(
+            frame,
+            format!(r#"{{"type":"event","seq":{digits},"event":{{"kind":"x"}}}}"#)
+        );
+        assert_eq!(frame.len(), frame.capacity(), "seq {seq}");
+    }
+}
