@@ -67,12 +67,13 @@ pub async fn run_with(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
     let grace = config.shutdown_grace;
+    // Before anything is counted: restored rooms count into the rooms gauge.
+    let metrics = metrics::install();
     let registry = Registry::new(config, Arc::clone(&store));
     recovery::restore_rooms(&registry).await?;
     let upkeep_store = tokio::spawn(store_upkeep(Arc::clone(&registry)));
     let (stop_tx, stop_rx) = watch::channel(false);
     let (alive, mut all_gone) = mpsc::channel::<()>(1);
-    let metrics = metrics::install();
     let upkeep = metrics.clone().map(|handle| {
         tokio::spawn(async move {
             let mut every = tokio::time::interval(Duration::from_secs(5));

@@ -59,7 +59,7 @@ pub async fn serve(
     let (sink, mut stream) = socket.split();
     let id = slot.as_ref().map_or(0, |s| s.id);
     let (link, ends) = ConnLink::new(id, config.outbound_queue);
-    let mut close_signal = ends.close.clone();
+    let close_signal = ends.close.clone();
     let writer = tokio::spawn(write_loop(sink, ends, config.ping_interval));
     if slot.is_none() {
         metrics::refusal(ErrorCode::ServerFull);
@@ -100,7 +100,7 @@ pub async fn serve(
             _ => (idle_at, CloseReq::new(1000, "idle")),
         };
         tokio::select! {
-            _ = close_signal.changed() => break,
+            _ = close_signal.closing() => break,
             _ = shutdown.changed() => {
                 link.close(CloseReq::new(close::GOING_AWAY, "server shutting down"));
                 break;
@@ -224,7 +224,12 @@ impl Connection {
                     }
                 }
             }
-            Stage::Opening { .. } if request.body.is_opening() => self.open(request).await,
+            // Boxed: an opening happens once per connection, and its future
+            // would otherwise be carried (twice over, nested) in every idle
+            // connection's task (docs/OPERATIONS.md "Memory").
+            Stage::Opening { .. } if request.body.is_opening() => {
+                Box::pin(self.open(request)).await;
+            }
             Stage::Opening { .. } => {
                 self.answer_error(
                     req,

@@ -39,6 +39,7 @@ pub fn install() -> Option<PrometheusHandle> {
                 .ok()?;
             let handle = builder.install_recorder().ok()?;
             describe();
+            register_at_zero();
             spawn_upkeep(handle.clone());
             Some(handle)
         })
@@ -76,6 +77,20 @@ fn describe() {
         metrics::Unit::Seconds,
         "From a request's arrival to its answer being queued"
     );
+}
+
+/// The exporter renders a metric only once it has been touched: a fresh
+/// server would show an operator an empty page. Every metric but the
+/// refusals (one series per error code, created when first counted) is
+/// registered at zero here.
+fn register_at_zero() {
+    gauge!(CONNECTIONS_OPEN).increment(0.0);
+    for &phase in Phase::ALL {
+        gauge!(ROOMS, "phase" => phase.as_str()).increment(0.0);
+    }
+    LazyLock::force(&IN);
+    LazyLock::force(&OUT);
+    LazyLock::force(&LATENCY);
 }
 
 /// A connection opened (`+1`) or closed (`-1`).

@@ -1,13 +1,14 @@
 //! The way out to one client: a bounded queue, a close signal that jumps the
 //! queue, and the writer task that drains both into the socket and pings.
 
-use std::sync::Arc;
+use std::collections::VecDeque;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use axum::extract::ws::{CloseFrame, Message, WebSocket};
 use futures_util::SinkExt;
 use futures_util::stream::SplitSink;
-use tokio::sync::{mpsc, watch};
+use tokio::sync::Notify;
 use tokio::time::{Instant, MissedTickBehavior, interval_at, timeout};
 
 use crate::metrics;
@@ -57,18 +58,22 @@ impl Out {
     }
 }
 
-/// `{"type":"event","seq":SEQ,"event":BODY}`, in one allocation.
+/// `{"type":"event","seq":SEQ,"event":BODY}`, in one allocation of exactly
+/// its length: the socket turns it into `Bytes`, which allocates a second
+/// header whenever capacity and length differ.
 pub fn event_frame(seq: u64, body: &str) -> String {
     use std::fmt::Write as _;
     const HEAD: &str = r#"{"type":"event","seq":"#;
     const MID: &str = r#","event":"#;
-    let mut frame = String::with_capacity(HEAD.len() + 20 + MID.len() + body.len() + 1);
+    let digits = seq.checked_ilog10().map_or(1, |d| d as usize + 1);
+    let mut frame = String::with_capacity(HEAD.len() + digits + MID.len() + body.len() + 1);
     frame.push_str(HEAD);
     // Ignored: writing to a String cannot fail.
     let _ = write!(frame, "{seq}");
     frame.push_str(MID);
     frame.push_str(body);
     frame.push('}');
+    debug_assert_eq!(frame.len(), frame.capacity());
     frame
 }
 
@@ -86,32 +91,190 @@ pub struct ConnLink {
 
 #[derive(Debug)]
 struct Shared {
-    queue: mpsc::Sender<Out>,
-    close: watch::Sender<Option<CloseReq>>,
+    queue: Arc<Queue>,
+}
+
+impl Drop for Shared {
+    /// The last link is gone: the writer sends what is queued, then ends.
+    fn drop(&mut self) {
+        self.queue.lock().senders_gone = true;
+        self.queue.ready.notify_one();
+    }
+}
+
+/// A bounded queue that holds no memory while empty, and the close signal.
+/// A tokio `mpsc` channel allocates a block of 32 slots up front (32 × 32
+/// bytes, plus the channel's cache-padded state, ~1.4 KiB) and a `watch`
+/// ~0.35 KiB (eight `Notify`s); most connections are idle most of the time,
+/// and at 10,000 players those were a tenth of the server's memory
+/// (docs/OPERATIONS.md "Memory").
+#[derive(Debug)]
+struct Queue {
+    items: Mutex<Items>,
+    /// Wakes the writer; a notification sent while it is busy is kept.
+    ready: Notify,
+    /// Wakes everyone waiting for the close (the reader and the writer).
+    closing: Notify,
+}
+
+#[derive(Debug)]
+struct Items {
+    frames: VecDeque<Out>,
+    capacity: usize,
+    senders_gone: bool,
+    receiver_gone: bool,
+    /// Set once: why the connection is closing.
+    close: Option<CloseReq>,
+}
+
+/// A drained queue keeps at most this many slots (32 bytes each) for the
+/// next burst; a larger one, grown by a burst, is given back.
+const KEEP_SLOTS: usize = 8;
+
+impl Queue {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Items> {
+        // A panic while holding this lock leaves the items consistent
+        // (every operation is one VecDeque call): keep going.
+        self.items.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// Why nothing was received without waiting.
+#[derive(Debug, PartialEq, Eq)]
+pub enum TryRecvError {
+    /// Nothing queued now.
+    Empty,
+    /// Nothing queued, and every link is gone.
+    Disconnected,
+}
+
+/// The writer's end of a connection's queue.
+#[derive(Debug)]
+pub struct QueueRx {
+    queue: Arc<Queue>,
+}
+
+impl QueueRx {
+    /// The next queued item, without waiting.
+    pub fn try_recv(&mut self) -> Result<Out, TryRecvError> {
+        let mut items = self.queue.lock();
+        match items.frames.pop_front() {
+            Some(out) => {
+                if items.frames.is_empty() && items.frames.capacity() > KEEP_SLOTS {
+                    items.frames.shrink_to(KEEP_SLOTS);
+                }
+                Ok(out)
+            }
+            None if items.senders_gone => Err(TryRecvError::Disconnected),
+            None => Err(TryRecvError::Empty),
+        }
+    }
+
+    /// The next queued item; `None` once every link is gone and the queue
+    /// is drained. Cancel-safe: an item is only taken when returned.
+    pub async fn recv(&mut self) -> Option<Out> {
+        loop {
+            match self.try_recv() {
+                Ok(out) => return Some(out),
+                Err(TryRecvError::Disconnected) => return None,
+                Err(TryRecvError::Empty) => self.queue.ready.notified().await,
+            }
+        }
+    }
+}
+
+impl Drop for QueueRx {
+    fn drop(&mut self) {
+        let mut items = self.queue.lock();
+        items.receiver_gone = true;
+        items.frames = VecDeque::new();
+    }
 }
 
 /// The receiving ends of a [`ConnLink`], for the writer and the reader.
 pub struct LinkEnds {
     /// The queue the writer drains.
-    pub queue: mpsc::Receiver<Out>,
+    pub queue: QueueRx,
     /// Set once when the connection is to be closed.
-    pub close: watch::Receiver<Option<CloseReq>>,
+    pub close: CloseRx,
+}
+
+/// Watches a connection's close signal.
+#[derive(Clone, Debug)]
+pub struct CloseRx {
+    queue: Arc<Queue>,
+}
+
+impl CloseRx {
+    /// Why the connection is closing, once it is.
+    pub fn borrow(&self) -> Option<CloseReq> {
+        self.queue.lock().close
+    }
+
+    /// Waits until a close is asked for (at once if it already was).
+    pub async fn closing(&self) -> CloseReq {
+        loop {
+            let notified = self.queue.closing.notified();
+            let mut notified = std::pin::pin!(notified);
+            // Registered before the check: a close between them still wakes us.
+            notified.as_mut().enable();
+            if let Some(req) = self.borrow() {
+                return req;
+            }
+            notified.await;
+        }
+    }
+}
+
+/// Why an item was not queued.
+enum PushError {
+    Full,
+    Closed,
 }
 
 impl ConnLink {
     /// A link whose queue holds at most `capacity` messages.
     pub fn new(id: u64, capacity: usize) -> (ConnLink, LinkEnds) {
-        let (queue, queue_rx) = mpsc::channel(capacity.max(1));
-        let (close, close_rx) = watch::channel(None);
+        let queue = Arc::new(Queue {
+            items: Mutex::new(Items {
+                frames: VecDeque::new(),
+                capacity: capacity.max(1),
+                senders_gone: false,
+                receiver_gone: false,
+                close: None,
+            }),
+            ready: Notify::new(),
+            closing: Notify::new(),
+        });
         let link = ConnLink {
             id,
-            shared: Arc::new(Shared { queue, close }),
+            shared: Arc::new(Shared {
+                queue: Arc::clone(&queue),
+            }),
         };
         let ends = LinkEnds {
-            queue: queue_rx,
-            close: close_rx,
+            queue: QueueRx {
+                queue: Arc::clone(&queue),
+            },
+            close: CloseRx { queue },
         };
         (link, ends)
+    }
+
+    fn try_push(&self, out: Out) -> Result<(), PushError> {
+        let queue = &self.shared.queue;
+        {
+            let mut items = queue.lock();
+            if items.receiver_gone {
+                return Err(PushError::Closed);
+            }
+            if items.frames.len() >= items.capacity {
+                return Err(PushError::Full);
+            }
+            items.frames.push_back(out);
+        }
+        queue.ready.notify_one();
+        Ok(())
     }
 
     /// Queues a text frame. `false` when the client is gone or too slow
@@ -122,42 +285,41 @@ impl ConnLink {
 
     /// Queues a text or event frame; as [`ConnLink::push`].
     pub fn push_out(&self, out: Out) -> bool {
-        match self.shared.queue.try_send(out) {
+        match self.try_push(out) {
             Ok(()) => true,
-            Err(mpsc::error::TrySendError::Full(_)) => {
+            Err(PushError::Full) => {
                 self.close(CloseReq::new(
                     allssam_protocol::close::TOO_SLOW,
                     "too slow to read",
                 ));
                 false
             }
-            Err(mpsc::error::TrySendError::Closed(_)) => false,
+            Err(PushError::Closed) => false,
         }
     }
 
     /// Queues a close after what is already queued; if the queue is full,
     /// closes at once instead.
     pub fn close_after_queue(&self, req: CloseReq) {
-        if self.shared.queue.try_send(Out::Close(req)).is_err() {
+        if self.try_push(Out::Close(req)).is_err() {
             self.close(req);
         }
     }
 
     /// Closes now, ahead of anything queued. The first reason given wins.
     pub fn close(&self, req: CloseReq) {
-        self.shared.close.send_if_modified(|current| {
-            if current.is_none() {
-                *current = Some(req);
-                true
-            } else {
-                false
-            }
-        });
+        let queue = &self.shared.queue;
+        let mut items = queue.lock();
+        if items.close.is_none() {
+            items.close = Some(req);
+            drop(items);
+            queue.closing.notify_waiters();
+        }
     }
 
     /// Has a close been asked for?
     pub fn is_closing(&self) -> bool {
-        self.shared.close.borrow().is_some()
+        self.shared.queue.lock().close.is_some()
     }
 }
 
@@ -170,7 +332,7 @@ const BATCH: usize = 64;
 /// frames sent; a queued close ends the batch and is handed back in `closing`.
 async fn feed_batch(
     sink: &mut SplitSink<WebSocket, Message>,
-    queue: &mut mpsc::Receiver<Out>,
+    queue: &mut QueueRx,
     first: Message,
     closing: &mut Option<Option<CloseReq>>,
 ) -> Result<u64, ()> {
@@ -194,11 +356,11 @@ async fn feed_batch(
                 *closing = Some(Some(req));
                 break;
             }
-            Err(mpsc::error::TryRecvError::Disconnected) => {
+            Err(TryRecvError::Disconnected) => {
                 *closing = Some(None);
                 break;
             }
-            Err(mpsc::error::TryRecvError::Empty) => break,
+            Err(TryRecvError::Empty) => break,
         }
     }
     sink.flush().await.map_err(|_| ())?;
@@ -221,7 +383,7 @@ pub async fn write_loop(
     let close = loop {
         let message = tokio::select! {
             biased;
-            _ = ends.close.changed() => break *ends.close.borrow(),
+            req = ends.close.closing() => break Some(req),
             out = ends.queue.recv() => match out {
                 Some(Out::Text(text)) => Message::Text(text.into()),
                 Some(Out::Event { seq, body }) => Message::Text(event_frame(seq, &body).into()),
@@ -236,7 +398,7 @@ pub async fn write_loop(
         let mut closing = None;
         tokio::select! {
             biased;
-            _ = ends.close.changed() => break *ends.close.borrow(),
+            req = ends.close.closing() => break Some(req),
             sent = feed_batch(&mut sink, &mut ends.queue, message, &mut closing) => {
                 match sent {
                     Ok(texts) => metrics::messages_out(texts + u64::from(counted)),

@@ -37,6 +37,27 @@ async fn metrics_are_prometheus_text_with_the_documented_names() {
 }
 
 #[tokio::test]
+async fn a_fresh_server_lists_every_metric_before_anything_happens() {
+    let server = TestServer::default().await;
+    let (status, body) = http_get(server.addr, "/metrics", "").await;
+    assert_eq!(status, 200);
+    let mut expected = vec![
+        "# TYPE allssam_connections_open gauge".to_string(),
+        "# TYPE allssam_messages_in_total counter".into(),
+        "# TYPE allssam_messages_out_total counter".into(),
+        "# TYPE allssam_request_ack_seconds histogram".into(),
+    ];
+    // No test in this file leaves a room in most of these phases: only the
+    // start-up registration can put them on the page.
+    for phase in allssam_protocol::Phase::ALL {
+        expected.push(format!("allssam_rooms{{phase=\"{}\"}}", phase.as_str()));
+    }
+    for line in expected {
+        assert!(body.contains(&line), "missing {line} in:\n{body}");
+    }
+}
+
+#[tokio::test]
 async fn a_hostile_client_does_not_disturb_another_room() {
     let server = TestServer::default().await;
     let (mut facilitator, code, _) = room(&server).await;

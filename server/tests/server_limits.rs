@@ -1,6 +1,6 @@
 //! Limits and bad input over real sockets: malformed, unknown_type,
 //! too_large (1009), no opening in time (4008), idle close, rate limiting,
-//! flood close (1008), server_full, and the Origin check.
+//! flood close (1008), server_full, the Origin check, and the bounded outbound queue.
 #![allow(clippy::unwrap_used)]
 
 mod server_support;
@@ -167,4 +167,79 @@ async fn a_foreign_origin_is_refused_at_the_upgrade() {
     // No Origin: not a browser, let through.
     let mut cli = Client::connect(&server.url()).await;
     assert_eq!(cli.ask(json!({"type": "ping"})).await["type"], "pong");
+}
+
+/// The outbound queue (outbound.rs, which holds no memory while empty) keeps
+/// the bound, the order and the endings of the channel it replaced.
+#[tokio::test]
+async fn the_outbound_queue_is_bounded_ordered_and_ends_when_its_links_go() {
+    use allssam_server::outbound::{ConnLink, Out, TryRecvError};
+    let (link, mut ends) = ConnLink::new(7, 2);
+    assert_eq!(ends.queue.try_recv().err(), Some(TryRecvError::Empty));
+    assert!(link.push("a".into()));
+    assert!(link.clone().push("b".into()));
+    assert!(!link.is_closing());
+    assert!(
+        !link.push("c".into()),
+        "a third frame overflows a queue of 2"
+    );
+    assert_eq!(
+        ends.close.borrow().map(|c| c.code),
+        Some(allssam_protocol::close::TOO_SLOW)
+    );
+    let texts: Vec<Option<String>> = vec![
+        ends.queue.recv().await.and_then(Out::into_text),
+        ends.queue.recv().await.and_then(Out::into_text),
+    ];
+    assert_eq!(texts, [Some("a".into()), Some("b".into())]);
+    // Drained, it takes frames again; a waiting writer is woken by a push.
+    let waiter = tokio::spawn(async move {
+        let first = ends.queue.recv().await.and_then(Out::into_text);
+        let last = ends.queue.recv().await.map(|_| "more");
+        (first, last, ends)
+    });
+    tokio::task::yield_now().await;
+    assert!(link.push("d".into()));
+    drop(link);
+    let (first, last, mut ends) = tokio::time::timeout(Duration::from_secs(5), waiter)
+        .await
+        .expect("the writer is woken")
+        .unwrap();
+    assert_eq!(
+        (first.as_deref(), last),
+        (Some("d"), None),
+        "then every link is gone"
+    );
+    assert_eq!(
+        ends.queue.try_recv().err(),
+        Some(TryRecvError::Disconnected)
+    );
+}
+
+#[tokio::test]
+async fn a_link_whose_writer_is_gone_queues_nothing() {
+    use allssam_server::outbound::ConnLink;
+    let (link, ends) = ConnLink::new(8, 4);
+    drop(ends);
+    assert!(!link.push("lost".into()));
+    assert!(!link.is_closing(), "a gone writer is not a slow client");
+}
+
+#[test]
+fn an_event_frame_is_exactly_as_long_as_its_allocation() {
+    use allssam_server::outbound::event_frame;
+    for (seq, digits) in [
+        (0, "0"),
+        (9, "9"),
+        (10, "10"),
+        (1234, "1234"),
+        (u64::MAX, "18446744073709551615"),
+    ] {
+        let frame = event_frame(seq, r#"{"kind":"x"}"#);
+        assert_eq!(
+            frame,
+            format!(r#"{{"type":"event","seq":{digits},"event":{{"kind":"x"}}}}"#)
+        );
+        assert_eq!(frame.len(), frame.capacity(), "seq {seq}");
+    }
 }
