@@ -99,7 +99,6 @@ impl Store for SqliteStore {
     fn submit(&self, writes: Vec<Write>) -> BoxFuture<'_, Result<Durable, StoreError>> {
         Box::pin(async move {
             let (done, committed) = oneshot::channel();
-            let writes = writes.into_iter().map(writer::Prepared::from).collect();
             self.jobs
                 .send(Job::Writes { writes, done })
                 .await

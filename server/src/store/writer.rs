@@ -14,7 +14,7 @@ use super::types::{LogRecord, Write};
 /// A unit of work for the writer.
 pub(crate) enum Job {
     /// Writes to apply atomically; `done` hears once they are committed.
-    Writes { writes: Vec<Prepared>, done: Reply },
+    Writes { writes: Vec<Write>, done: Reply },
     /// Commit what came before, close the connection, then answer.
     Close { done: oneshot::Sender<()> },
 }
@@ -39,7 +39,7 @@ pub(crate) fn run(
     counters: Arc<Counters>,
     checkpointer: Checkpointer,
 ) {
-    let mut batch: Vec<(Vec<Prepared>, Reply)> = Vec::new();
+    let mut batch: Vec<(Vec<Write>, Reply)> = Vec::new();
     while let Some(first) = rx.blocking_recv() {
         let mut close = None;
         let mut next = Some(first);
@@ -77,11 +77,7 @@ pub(crate) fn run(
     checkpointer.stop();
 }
 
-fn commit_batch(
-    conn: &mut Connection,
-    batch: &mut Vec<(Vec<Prepared>, Reply)>,
-    counters: &Counters,
-) {
+fn commit_batch(conn: &mut Connection, batch: &mut Vec<(Vec<Write>, Reply)>, counters: &Counters) {
     // The common case: every job applies, and the batch is one transaction
     // with no savepoints. Only when some job fails is the batch redone with
     // a savepoint per job, to commit the others and report the bad one.
@@ -114,7 +110,7 @@ fn commit_batch(
 }
 
 /// Every job of the batch in one transaction; any error rolls it all back.
-fn commit_whole(conn: &mut Connection, batch: &[(Vec<Prepared>, Reply)]) -> rusqlite::Result<()> {
+fn commit_whole(conn: &mut Connection, batch: &[(Vec<Write>, Reply)]) -> rusqlite::Result<()> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     for (writes, _) in batch {
         for w in writes {
@@ -128,7 +124,7 @@ fn commit_whole(conn: &mut Connection, batch: &[(Vec<Prepared>, Reply)]) -> rusq
 /// duplicate seq) is rolled back alone and the rest still commits.
 fn commit_isolated(
     conn: &mut Connection,
-    batch: &[(Vec<Prepared>, Reply)],
+    batch: &[(Vec<Write>, Reply)],
 ) -> rusqlite::Result<Vec<Result<(), StoreError>>> {
     let mut tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let mut results = Vec::with_capacity(batch.len());
@@ -151,11 +147,7 @@ fn commit_isolated(
 
 /// One write inside the open transaction (`tx` is the job's savepoint,
 /// which derefs to the connection).
-fn apply(tx: &Connection, write: &Prepared) -> Result<(), rusqlite::Error> {
-    let write = match write {
-        Prepared::Append(record) => return append(tx, record),
-        Prepared::Other(write) => write,
-    };
+fn apply(tx: &Connection, write: &Write) -> Result<(), rusqlite::Error> {
     match write {
         Write::CreateRoom {
             code,
@@ -191,8 +183,7 @@ fn apply(tx: &Connection, write: &Prepared) -> Result<(), rusqlite::Error> {
             )?
             .execute(params![room, seat.to_column(), as_i64(*at_ms)])?;
         }
-        // Only if a caller built a `Prepared::Other` from one by hand.
-        Write::Append { room, record } => append(tx, &StoredRecord::new(room.clone(), record))?,
+        Write::Append { room, record } => append(tx, room, record)?,
         Write::Snapshot { room, snapshot } => {
             tx.prepare_cached(
                 "INSERT INTO snapshots (room, seq, now_ms, state) VALUES (?1, ?2, ?3, ?4) \
@@ -236,63 +227,24 @@ fn apply(tx: &Connection, write: &Prepared) -> Result<(), rusqlite::Error> {
     Ok(())
 }
 
-fn append(tx: &Connection, r: &StoredRecord) -> Result<(), rusqlite::Error> {
+fn append(tx: &Connection, room: &str, r: &LogRecord) -> Result<(), rusqlite::Error> {
     tx.prepare_cached(
         "INSERT INTO records (room, seq, actor, command, now_ms, seat, req, applied, answer) \
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
     )?
     .execute(params![
-        r.room, r.seq, r.actor, r.command, r.now_ms, r.seat, r.req, r.applied, r.answer,
+        room,
+        as_i64(r.seq),
+        r.actor.to_string(),
+        r.command.to_string(),
+        as_i64(r.now_ms),
+        r.seat.as_ref().map(|s| s.to_column()),
+        // `req` is any u64 a client chose: stored bit for bit.
+        r.req.map(|q| q as i64),
+        r.applied,
+        r.answer.as_ref().map(|a| a.to_string()),
     ])?;
     Ok(())
-}
-
-/// A write as the writer takes it: a record's JSON is rendered to text by
-/// the submitting task (on any core), not on the single writer thread.
-pub(crate) enum Prepared {
-    /// A record, ready for its row.
-    Append(StoredRecord),
-    /// Anything else, as submitted.
-    Other(Write),
-}
-
-impl From<Write> for Prepared {
-    fn from(write: Write) -> Self {
-        match write {
-            Write::Append { room, record } => Prepared::Append(StoredRecord::new(room, &record)),
-            other => Prepared::Other(other),
-        }
-    }
-}
-
-/// A `records` row.
-pub(crate) struct StoredRecord {
-    room: String,
-    seq: i64,
-    actor: String,
-    command: String,
-    now_ms: i64,
-    seat: Option<String>,
-    req: Option<i64>,
-    applied: bool,
-    answer: Option<String>,
-}
-
-impl StoredRecord {
-    fn new(room: String, r: &LogRecord) -> Self {
-        StoredRecord {
-            room,
-            seq: as_i64(r.seq),
-            actor: r.actor.to_string(),
-            command: r.command.to_string(),
-            now_ms: as_i64(r.now_ms),
-            seat: r.seat.as_ref().map(|s| s.to_column().to_owned()),
-            // `req` is any u64 a client chose: stored bit for bit.
-            req: r.req.map(|q| q as i64),
-            applied: r.applied,
-            answer: r.answer.as_ref().map(|a| a.to_string()),
-        }
-    }
 }
 
 /// An update of a room that does not exist is the caller's mistake; report it rather than succeed silently.
