@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use allssam_protocol::{PlayerId, ServerMessage};
+use allssam_protocol::{AckResult, PlayerId, ServerMessage};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -53,8 +53,8 @@ pub struct Entry {
     pub req: Option<u64>,
     /// Whether replay applies it.
     pub applied: bool,
-    /// The answer sent (tokens are removed before storing).
-    pub answer: Option<ServerMessage>,
+    /// The answer sent, as stored: without any token (see [`without_tokens`]).
+    pub answer: Option<Value>,
     /// Other writes that belong with it, atomically (tokens, end of room).
     pub writes: Vec<Write>,
 }
@@ -91,7 +91,7 @@ impl Entry {
     ) -> Entry {
         self.seat = seat;
         self.req = req;
-        self.answer = Some(answer.clone());
+        self.answer = Some(without_tokens(answer));
         self
     }
 
@@ -144,7 +144,7 @@ impl RoomLog {
             seat: entry.seat.map(Seat::to_store),
             req: entry.req,
             applied: entry.applied,
-            answer: entry.answer.as_ref().map(without_tokens),
+            answer: entry.answer,
         };
         let mut writes = Vec::with_capacity(entry.writes.len() + 2);
         writes.push(Write::Append {
@@ -171,27 +171,34 @@ impl RoomLog {
     }
 }
 
-/// The answer as stored: every token field removed (`store/mod.rs`: the
-/// raw token never reaches the store).
+/// The answer as stored: serialized once, with no token in it
+/// (`store/mod.rs`: the raw token never reaches the store). Only the acks
+/// that carry a token (`create_room`, `join`, `seat_token`: rare) are
+/// copied to leave it out; every other answer is serialized as it is.
 pub fn without_tokens(answer: &ServerMessage) -> Value {
-    let mut value = serde_json::to_value(answer).unwrap_or(Value::Null);
-    // An ack's result is flattened into the message; strip at both levels
-    // in case that ever changes.
-    if let Some(fields) = value.as_object_mut() {
-        fields.remove("token");
-        fields.remove("facilitator_token");
-        if let Some(result) = fields.get_mut("result").and_then(Value::as_object_mut) {
-            result.remove("token");
-            result.remove("facilitator_token");
+    let stripped;
+    let answer = match answer {
+        ServerMessage::Ack { req, result }
+            if result.token.is_some() || result.facilitator_token.is_some() =>
+        {
+            stripped = ServerMessage::Ack {
+                req: *req,
+                result: AckResult {
+                    token: None,
+                    facilitator_token: None,
+                    ..result.clone()
+                },
+            };
+            &stripped
         }
-    }
-    value
+        other => other,
+    };
+    serde_json::to_value(answer).unwrap_or(Value::Null)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use allssam_protocol::AckResult;
 
     #[test]
     fn stored_answers_carry_no_token() {

@@ -97,6 +97,7 @@
 //! SQLite writer thread leaves the runtime idle, and a paused clock then
 //! jumps to the next timer.
 
+mod checkpoint;
 mod error;
 mod memory;
 mod schema;

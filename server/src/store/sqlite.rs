@@ -8,6 +8,7 @@ use std::sync::{Arc, Mutex};
 use rusqlite::{Connection, OptionalExtension, Row, params};
 use tokio::sync::{mpsc, oneshot};
 
+use super::checkpoint::Checkpointer;
 use super::error::{OpenError, StoreError};
 use super::schema;
 use super::types::{
@@ -41,13 +42,14 @@ impl SqliteStore {
         let path = path.as_ref().to_owned();
         let conn = schema::open_writer(&path, options.sync)?;
         let reader = schema::open_reader(&path)?;
+        let checkpointer = Checkpointer::start(&path, options.sync)?;
         let (tx, rx) = mpsc::channel(options.queue.max(1));
         let counters = Arc::new(Counters::default());
         let thread_counters = Arc::clone(&counters);
         let max_batch = options.max_batch.max(1);
         std::thread::Builder::new()
             .name("store-writer".into())
-            .spawn(move || writer::run(conn, rx, max_batch, thread_counters))
+            .spawn(move || writer::run(conn, rx, max_batch, thread_counters, checkpointer))
             .map_err(|e| OpenError::Setup {
                 path: path.clone(),
                 reason: format!("cannot start the writer thread: {e}"),

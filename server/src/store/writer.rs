@@ -7,6 +7,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use rusqlite::{Connection, TransactionBehavior, params};
 use tokio::sync::{mpsc, oneshot};
 
+use super::checkpoint::Checkpointer;
 use super::error::StoreError;
 use super::types::{LogRecord, Write};
 
@@ -36,6 +37,7 @@ pub(crate) fn run(
     mut rx: mpsc::Receiver<Job>,
     max_batch: usize,
     counters: Arc<Counters>,
+    checkpointer: Checkpointer,
 ) {
     let mut batch: Vec<(Vec<Write>, Reply)> = Vec::new();
     while let Some(first) = rx.blocking_recv() {
@@ -59,6 +61,7 @@ pub(crate) fn run(
             commit_batch(&mut conn, &mut batch, &counters);
         }
         if let Some(done) = close {
+            checkpointer.stop();
             // Move the WAL into the main file so that a cleanly stopped
             // server leaves one self-contained file (safe to copy).
             if let Err(e) = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(())) {
@@ -70,31 +73,21 @@ pub(crate) fn run(
             return;
         }
     }
+    // Every sender is gone without a `Close`.
+    checkpointer.stop();
 }
 
 fn commit_batch(conn: &mut Connection, batch: &mut Vec<(Vec<Write>, Reply)>, counters: &Counters) {
-    let outcome = (|| -> Result<Vec<Result<(), StoreError>>, rusqlite::Error> {
-        let mut tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let mut results = Vec::with_capacity(batch.len());
-        for (writes, _) in batch.iter() {
-            // A savepoint per job: a job that fails (say, a duplicate seq)
-            // is rolled back alone and the rest of the batch still commits.
-            let sp = tx.savepoint()?;
-            let result = writes.iter().try_for_each(|w| apply(&sp, w));
-            match result {
-                Ok(()) => {
-                    sp.commit()?;
-                    results.push(Ok(()));
-                }
-                Err(e) => {
-                    drop(sp); // rolls back this job only
-                    results.push(Err(StoreError::from(e)));
-                }
-            }
+    // The common case: every job applies, and the batch is one transaction
+    // with no savepoints. Only when some job fails is the batch redone with
+    // a savepoint per job, to commit the others and report the bad one.
+    let outcome = match commit_whole(conn, batch) {
+        Ok(()) => Ok(vec![Ok(()); batch.len()]),
+        Err(e) => {
+            tracing::debug!(error = %e, "store batch failed whole; isolating jobs");
+            commit_isolated(conn, batch)
         }
-        tx.commit()?;
-        Ok(results)
-    })();
+    };
     counters.batches.fetch_add(1, Ordering::Relaxed);
     counters
         .jobs
@@ -114,6 +107,42 @@ fn commit_batch(conn: &mut Connection, batch: &mut Vec<(Vec<Write>, Reply)>, cou
             }
         }
     }
+}
+
+/// Every job of the batch in one transaction; any error rolls it all back.
+fn commit_whole(conn: &mut Connection, batch: &[(Vec<Write>, Reply)]) -> rusqlite::Result<()> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    for (writes, _) in batch {
+        for w in writes {
+            apply(&tx, w)?;
+        }
+    }
+    tx.commit()
+}
+
+/// The batch again, each job in its own savepoint: a job that fails (say, a
+/// duplicate seq) is rolled back alone and the rest still commits.
+fn commit_isolated(
+    conn: &mut Connection,
+    batch: &[(Vec<Write>, Reply)],
+) -> rusqlite::Result<Vec<Result<(), StoreError>>> {
+    let mut tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let mut results = Vec::with_capacity(batch.len());
+    for (writes, _) in batch {
+        let sp = tx.savepoint()?;
+        match writes.iter().try_for_each(|w| apply(&sp, w)) {
+            Ok(()) => {
+                sp.commit()?;
+                results.push(Ok(()));
+            }
+            Err(e) => {
+                drop(sp); // rolls back this job only
+                results.push(Err(StoreError::from(e)));
+            }
+        }
+    }
+    tx.commit()?;
+    Ok(results)
 }
 
 /// One write inside the open transaction (`tx` is the job's savepoint,
