@@ -62,8 +62,14 @@ impl Table {
 
     pub fn four_with(config: RoomConfig) -> Table {
         use Role::*;
-        let (game, ids) = Self::with(&[Secretary, Manager, Prosecutor, Donju], config);
-        Table {
+        Self::started(&[Secretary, Manager, Prosecutor, Donju], config).0
+    }
+
+    /// A started table with `roles` (ids 1, 2, … in order), whose first
+    /// four seats are taken as secretary, manager, prosecutor and donju.
+    pub fn started(roles: &[Role], config: RoomConfig) -> (Table, Vec<PlayerId>) {
+        let (game, ids) = Self::with(roles, config);
+        let table = Table {
             game,
             now: 0,
             sec: ids[0],
@@ -72,24 +78,17 @@ impl Table {
             don: ids[3],
             don2: None,
             pro2: None,
-        }
+        };
+        (table, ids)
     }
 
     /// Four plus a second donju (id 5).
     pub fn five() -> Table {
         use Role::*;
         let roles = [Secretary, Manager, Prosecutor, Donju, Donju];
-        let (game, ids) = Self::with(&roles, RoomConfig::default());
-        Table {
-            game,
-            now: 0,
-            sec: ids[0],
-            man: ids[1],
-            pro: ids[2],
-            don: ids[3],
-            don2: Some(ids[4]),
-            pro2: None,
-        }
+        let (mut table, ids) = Self::started(&roles, RoomConfig::default());
+        table.don2 = Some(ids[4]);
+        table
     }
 
     /// Applies a command that must succeed; returns its events.

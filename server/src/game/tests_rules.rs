@@ -14,18 +14,7 @@ use super::{Actor, Command, Emitted, Viewer};
 
 /// A started table with `roles` (ids 1, 2, … in order).
 fn table(roles: &[Role], config: RoomConfig) -> (Table, Vec<PlayerId>) {
-    let (game, ids) = Table::with(roles, config);
-    let t = Table {
-        game,
-        now: 0,
-        sec: ids[0],
-        man: ids[1],
-        pro: ids[2],
-        don: ids[3],
-        don2: None,
-        pro2: None,
-    };
-    (t, ids)
+    Table::started(roles, config)
 }
 
 fn sentences(events: &[Emitted]) -> Vec<(PlayerId, SentenceKind, Option<u32>)> {
