@@ -126,18 +126,8 @@ impl Room {
             req,
             result: ack.clone(),
         };
-        let hash = TokenHash::of(&token);
-        let entry = Entry::applied(Actor::System, &command)
-            .answering(Some(seat), req, &answer)
-            .with(Write::AddToken {
-                room: self.code.clone(),
-                hash,
-                seat: seat.to_store(),
-                at_ms: self.registry.clock.now_ms(),
-            });
-        self.commit(entry, now_ms).await;
-        self.registry.add_token(token, &self.code, seat);
-        self.tokens.insert(hash, seat);
+        let entry = Entry::applied(Actor::System, &command).answering(Some(seat), req, &answer);
+        self.commit_with_token(entry, &token, seat, now_ms).await;
         // The joiner is not attached yet: its snapshot will hold these.
         self.fan_out(&applied.events);
         if let Ok(applied) = self.apply_system(Command::Connect { player }).await {
@@ -342,7 +332,6 @@ impl Room {
         };
         let now_ms = self.now_ms();
         let seat = Seat::Player(player);
-        let hash = TokenHash::of(&token);
         let answer = ServerMessage::Ack {
             req,
             result: result.clone(),
@@ -352,17 +341,24 @@ impl Room {
             Actor::Facilitator,
             serde_json::json!({ "type": "seat_token", "player": player }),
         )
-        .answering(Some(Seat::Facilitator), req, &answer)
-        .with(Write::AddToken {
+        .answering(Some(Seat::Facilitator), req, &answer);
+        self.commit_with_token(entry, &token, seat, now_ms).await;
+        Ok(result)
+    }
+
+    /// Commits `entry` together with the hash of a newly issued token (the
+    /// token itself is never stored), then lets the token open `seat`.
+    async fn commit_with_token(&mut self, entry: Entry, token: &str, seat: Seat, now_ms: u64) {
+        let hash = TokenHash::of(token);
+        let entry = entry.with(Write::AddToken {
             room: self.code.clone(),
             hash,
             seat: seat.to_store(),
             at_ms: self.registry.clock.now_ms(),
         });
         self.commit(entry, now_ms).await;
-        self.registry.add_token(token, &self.code, seat);
+        self.registry.add_token_hash(hash, &self.code, seat);
         self.tokens.insert(hash, seat);
-        Ok(result)
     }
 
     /// What a request does to connections once its answer and events are queued.
