@@ -376,6 +376,6 @@ fn determinism() {
     let (a, b) = (run(), run());
     assert_eq!(a, b);
     // And a snapshot restores to the same game.
-    let restored: Game = serde_json::from_str(&a.0).unwrap();
+    let restored: Game = serde_json::from_str(&a.0).expect("a snapshot reads back");
     assert_eq!(serde_json::to_string(&restored).unwrap(), a.0);
 }

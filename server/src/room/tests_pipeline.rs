@@ -126,7 +126,9 @@ fn drain(ends: &mut LinkEnds) -> Vec<ServerMessage> {
     while let Ok(item) = ends.queue.try_recv() {
         match item {
             Out::Close(req) => panic!("closed: {req:?}"),
-            item => out.push(serde_json::from_str(&item.into_text().unwrap()).unwrap()),
+            item => out.push(
+                serde_json::from_str(&item.into_text().unwrap()).expect("the room writes JSON"),
+            ),
         }
     }
     out
@@ -267,7 +269,7 @@ async fn a_failed_commit_answers_internal_and_closes_the_room() {
     let closed = closed.or_else(|| s.ends[1].close.borrow().map(|c| c.code));
     assert_eq!(closed, Some(1011));
     assert_eq!(kim.len(), 1, "{kim:?}");
-    let answer: ServerMessage = serde_json::from_str(&kim[0]).unwrap();
+    let answer: ServerMessage = serde_json::from_str(&kim[0]).expect("the room writes JSON");
     assert!(
         matches!(&answer, ServerMessage::Error(e) if e.code == ErrorCode::Internal && e.req == Some(4)),
         "{answer:?}"
