@@ -126,9 +126,10 @@ fn drain(ends: &mut LinkEnds) -> Vec<ServerMessage> {
     while let Ok(item) = ends.queue.try_recv() {
         match item {
             Out::Close(req) => panic!("closed: {req:?}"),
-            item => out.push(
-                serde_json::from_str(&item.into_text().unwrap()).expect("the room writes JSON"),
-            ),
+            item => {
+                let text = item.into_text().expect("a text frame");
+                out.push(serde_json::from_str(&text).expect("the room writes JSON"));
+            }
         }
     }
     out
