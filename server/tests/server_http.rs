@@ -94,9 +94,7 @@ async fn shutdown_closes_every_client_with_1001_and_run_returns() {
     let server = TestServer::default().await;
     let (mut facilitator, code, _) = room(&server).await;
     let mut spectator = server.client().await;
-    spectator
-        .ask(json!({"type": "watch", "protocol": 1, "room": code}))
-        .await;
+    spectator.watch(&code).await;
     let mut idle = server.client().await;
     let stopped = tokio::spawn(server.stop());
     for client in [&mut facilitator, &mut spectator, &mut idle] {

@@ -211,9 +211,7 @@ async fn spectators_only_watch_and_stale_play_requests_are_wrong_phase() {
     let server = TestServer::default().await;
     let (mut facilitator, code, _) = room(&server).await;
     let mut spectator = server.client().await;
-    spectator
-        .ask(json!({"type": "watch", "protocol": 1, "room": code}))
-        .await;
+    spectator.watch(&code).await;
     spectator.recv().await;
     let chat = spectator
         .ask(json!({"type": "chat", "req": 1, "text": "hi"}))

@@ -46,22 +46,7 @@ async fn durable_appends_per_second() {
             .await
             .unwrap();
         let before = store.stats();
-        let started = Instant::now();
-        let mut tasks = tokio::task::JoinSet::new();
-        for code in codes {
-            let store = Arc::clone(&store);
-            tasks.spawn(async move {
-                for seq in 1..=EACH {
-                    let w = vec![append(&code, record(seq, "p", Some(seq)))];
-                    // Each appender waits for its commit, as a request does.
-                    store.write(w).await.unwrap();
-                }
-            });
-        }
-        while let Some(done) = tasks.join_next().await {
-            done.unwrap();
-        }
-        let elapsed = started.elapsed().as_secs_f64();
+        let elapsed = append_concurrently(&store, codes, EACH).await;
         let after = store.stats();
         let (jobs, batches) = (after.jobs - before.jobs, after.batches - before.batches);
         println!(
@@ -104,21 +89,7 @@ async fn many_rooms_bytes_written_per_append() {
         .unwrap();
     let before = store.stats();
     let (wchar0, bytes0) = io_written();
-    let started = Instant::now();
-    let mut tasks = tokio::task::JoinSet::new();
-    for code in codes {
-        let store = Arc::clone(&store);
-        tasks.spawn(async move {
-            for seq in 1..=EACH {
-                let w = vec![append(&code, record(seq, "p", Some(seq)))];
-                store.write(w).await.unwrap();
-            }
-        });
-    }
-    while let Some(done) = tasks.join_next().await {
-        done.unwrap();
-    }
-    let elapsed = started.elapsed().as_secs_f64();
+    let elapsed = append_concurrently(&store, codes, EACH).await;
     let (wchar1, bytes1) = io_written();
     let after = store.stats();
     let (jobs, batches) = (after.jobs - before.jobs, after.batches - before.batches);
@@ -131,4 +102,24 @@ async fn many_rooms_bytes_written_per_append() {
         (bytes1 - bytes0) as f64 / jobs as f64,
     );
     store.close().await;
+}
+
+/// Every room in `codes` appends `each` records at once, each appender
+/// waiting for its commit as a request waits for its ack; the seconds taken.
+async fn append_concurrently(store: &Arc<SqliteStore>, codes: Vec<String>, each: u64) -> f64 {
+    let started = Instant::now();
+    let mut tasks = tokio::task::JoinSet::new();
+    for code in codes {
+        let store = Arc::clone(store);
+        tasks.spawn(async move {
+            for seq in 1..=each {
+                let w = vec![append(&code, record(seq, "p", Some(seq)))];
+                store.write(w).await.unwrap();
+            }
+        });
+    }
+    while let Some(done) = tasks.join_next().await {
+        done.unwrap();
+    }
+    started.elapsed().as_secs_f64()
 }

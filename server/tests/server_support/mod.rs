@@ -169,6 +169,15 @@ impl Client {
         let snapshot = self.recv().await;
         (ack, snapshot)
     }
+
+    /// Watches `room` as a spectator; returns the ack (its snapshot follows).
+    pub async fn watch(&mut self, room: &str) -> Value {
+        let ack = self
+            .ask(json!({"type": "watch", "protocol": 1, "room": room}))
+            .await;
+        assert_eq!(ack["type"], "ack", "{ack}");
+        ack
+    }
 }
 
 /// A room with its facilitator connected: (facilitator, room code, facilitator token).
