@@ -31,7 +31,7 @@ pub struct ServerArgs {
     #[arg(long, env = "ALLSSAM_RETENTION_DAYS", default_value_t = 30)]
     pub retention_days: u32,
 
-    /// Records between two snapshots of a room (a shorter replay at start).
+    /// Fewest records between two snapshots of a room (a shorter replay at start); a big state waits until the records since add up to four times its size.
     #[arg(long, env = "ALLSSAM_SNAPSHOT_EVERY", default_value_t = 200, value_parser = clap::value_parser!(u64).range(1..))]
     pub snapshot_every: u64,
 

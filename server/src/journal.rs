@@ -6,10 +6,9 @@ use std::sync::Arc;
 
 use allssam_protocol::{AckResult, PlayerId, ServerMessage};
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 
 use crate::game::{Actor, Game};
-use crate::store::{self, Durable, LogRecord, Snapshot, Store, StoreError, Write};
+use crate::store::{self, Durable, Json, LogRecord, Snapshot, Store, StoreError, Write};
 
 /// Whose place in a room a connection holds: a player's seat or the facilitator's.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -46,7 +45,7 @@ pub struct Entry {
     pub actor: Actor,
     /// The command (an engine `Command`, or `{"type":"create_room"}`-like
     /// markers for what is no engine command), as JSON.
-    pub command: Value,
+    pub command: Json,
     /// Whose request it was.
     pub seat: Option<Seat>,
     /// The request's `req`.
@@ -54,7 +53,7 @@ pub struct Entry {
     /// Whether replay applies it.
     pub applied: bool,
     /// The answer sent, as stored: without any token (see [`without_tokens`]).
-    pub answer: Option<Value>,
+    pub answer: Option<Json>,
     /// Other writes that belong with it, atomically (tokens, end of room).
     pub writes: Vec<Write>,
 }
@@ -64,7 +63,7 @@ impl Entry {
     pub fn applied(actor: Actor, command: &crate::game::Command) -> Entry {
         Entry {
             actor,
-            command: serde_json::to_value(command).unwrap_or(Value::Null),
+            command: Json::of(command),
             seat: None,
             req: None,
             applied: true,
@@ -74,7 +73,7 @@ impl Entry {
     }
 
     /// Something logged for the retry memory only (`applied: false`).
-    pub fn marker(actor: Actor, command: Value) -> Entry {
+    pub fn marker(actor: Actor, command: Json) -> Entry {
         Entry {
             applied: false,
             command,
@@ -102,12 +101,22 @@ impl Entry {
     }
 }
 
+/// How many times its own size in records a snapshot waits for before the
+/// next one: the serializing then costs at most a quarter of what the
+/// records cost, however big the state (a room's chat history makes it
+/// ~150 KB), and a replay at start reads at most this many snapshots' worth.
+const SNAPSHOT_AMORTIZED: usize = 4;
+
 /// A room's writer: numbers its records and snapshots now and then.
 pub struct RoomLog {
     store: Arc<dyn Store>,
     room: String,
     next_seq: u64,
     snapshot_every: u64,
+    /// Records, and their bytes, since the last snapshot (or the start).
+    since_snapshot: (u64, usize),
+    /// The size of the last snapshot (0: none in this run yet).
+    last_snapshot_len: usize,
 }
 
 impl RoomLog {
@@ -118,6 +127,8 @@ impl RoomLog {
             room,
             next_seq: next_seq.max(1),
             snapshot_every: snapshot_every.max(1),
+            since_snapshot: (0, 0),
+            last_snapshot_len: 0,
         }
     }
 
@@ -126,8 +137,9 @@ impl RoomLog {
         &self.store
     }
 
-    /// Queues `entry` (and, every `snapshot_every` records, a snapshot of
-    /// `game` as it is after the entry); the `Durable` says when it is committed.
+    /// Queues `entry` (and, now and then, a snapshot of `game` as it is
+    /// after the entry: see [`RoomLog::snapshot_due`]); the `Durable` says
+    /// when it is committed.
     pub async fn submit(
         &mut self,
         entry: Entry,
@@ -138,7 +150,7 @@ impl RoomLog {
         self.next_seq += 1;
         let record = LogRecord {
             seq,
-            actor: serde_json::to_value(entry.actor).unwrap_or(Value::Null),
+            actor: Json::of(&entry.actor),
             command: entry.command,
             now_ms,
             seat: entry.seat.map(Seat::to_store),
@@ -146,23 +158,39 @@ impl RoomLog {
             applied: entry.applied,
             answer: entry.answer,
         };
+        self.since_snapshot.0 += 1;
+        self.since_snapshot.1 +=
+            record.actor.len() + record.command.len() + record.answer.as_ref().map_or(0, Json::len);
         let mut writes = Vec::with_capacity(entry.writes.len() + 2);
         writes.push(Write::Append {
             room: self.room.clone(),
             record,
         });
         writes.extend(entry.writes);
-        if seq.is_multiple_of(self.snapshot_every) {
+        if self.snapshot_due() {
             match serde_json::to_vec(game) {
-                Ok(state) => writes.push(Write::Snapshot {
-                    room: self.room.clone(),
-                    snapshot: Snapshot { seq, now_ms, state },
-                }),
+                Ok(state) => {
+                    self.since_snapshot = (0, 0);
+                    self.last_snapshot_len = state.len();
+                    writes.push(Write::Snapshot {
+                        room: self.room.clone(),
+                        snapshot: Snapshot { seq, now_ms, state },
+                    });
+                }
                 // No snapshot only means a longer replay; the log is whole.
                 Err(e) => tracing::warn!(room = %self.room, error = %e, "no snapshot"),
             }
         }
         self.store.submit(writes).await
+    }
+
+    /// A snapshot is due after at least `snapshot_every` records that
+    /// together are at least [`SNAPSHOT_AMORTIZED`] times the last
+    /// snapshot's size. A small state is snapshotted every
+    /// `snapshot_every` records; a big one (a long chat history) less often.
+    fn snapshot_due(&self) -> bool {
+        let (records, bytes) = self.since_snapshot;
+        records >= self.snapshot_every && bytes >= SNAPSHOT_AMORTIZED * self.last_snapshot_len
     }
 
     /// Queues writes that are no record (end of room, clock offset).
@@ -175,7 +203,7 @@ impl RoomLog {
 /// (`store/mod.rs`: the raw token never reaches the store). Only the acks
 /// that carry a token (`create_room`, `join`, `seat_token`: rare) are
 /// copied to leave it out; every other answer is serialized as it is.
-pub fn without_tokens(answer: &ServerMessage) -> Value {
+pub fn without_tokens(answer: &ServerMessage) -> Json {
     let stripped;
     let answer = match answer {
         ServerMessage::Ack { req, result }
@@ -193,7 +221,7 @@ pub fn without_tokens(answer: &ServerMessage) -> Value {
         }
         other => other,
     };
-    serde_json::to_value(answer).unwrap_or(Value::Null)
+    Json::of(answer)
 }
 
 #[cfg(test)]
@@ -211,9 +239,81 @@ mod tests {
                 ..AckResult::default()
             },
         };
-        let stored = without_tokens(&answer).to_string();
+        let stored = without_tokens(&answer).as_str().to_owned();
         assert!(!stored.contains("secret"), "{stored}");
         assert!(stored.contains("ABCDEF"));
+    }
+
+    /// The seqs of the snapshots `log` made while `records` ticks were
+    /// submitted to a room with `chat` lines of history.
+    async fn snapshot_seqs(snapshot_every: u64, chat: usize, records: u64) -> Vec<u64> {
+        use crate::game::Command;
+        let store: Arc<dyn Store> = Arc::new(crate::store::MemoryStore::new());
+        let create = Write::CreateRoom {
+            code: "ABCDEF".into(),
+            config: serde_json::json!({}),
+            created_at_ms: 0,
+        };
+        let created = store.submit(vec![create]).await.expect("queued");
+        created.await.expect("room created");
+        let mut game = Game::new("ABCDEF".into(), allssam_protocol::RoomConfig::default());
+        for i in 0..chat {
+            let text = format!("line {i} of a long history");
+            let said = Command::Chat { text, to: None };
+            game.apply(Actor::Facilitator, said, 0)
+                .expect("the facilitator may chat");
+        }
+        let mut log = RoomLog::new(Arc::clone(&store), "ABCDEF".into(), 1, snapshot_every);
+        let mut seqs = Vec::new();
+        for seq in 1..=records {
+            let durable = log
+                .submit(Entry::applied(Actor::System, &Command::Tick), seq, &game)
+                .await
+                .expect("queued");
+            durable.await.expect("committed");
+            if log.since_snapshot == (0, 0) {
+                seqs.push(seq);
+            }
+        }
+        let recovered = store.recovery(0).await.expect("recovery");
+        let stored = recovered.rooms[0].snapshot.as_ref().map(|s| s.seq);
+        assert_eq!(stored, seqs.last().copied(), "the last snapshot is stored");
+        seqs
+    }
+
+    /// The seq of the second snapshot by the rule: `every` records after
+    /// the first, or as many as make four times the state's size.
+    fn second_by_rule(every: u64, chat: usize) -> u64 {
+        use crate::game::Command;
+        let mut game = Game::new("ABCDEF".into(), allssam_protocol::RoomConfig::default());
+        for i in 0..chat {
+            let text = format!("line {i} of a long history");
+            let said = Command::Chat { text, to: None };
+            game.apply(Actor::Facilitator, said, 0)
+                .expect("the facilitator may chat");
+        }
+        let state = serde_json::to_vec(&game).expect("state").len();
+        let record = Json::of(&Actor::System).len() + Json::of(&Command::Tick).len();
+        every + every.max((SNAPSHOT_AMORTIZED * state).div_ceil(record) as u64)
+    }
+
+    #[tokio::test]
+    async fn the_first_snapshot_comes_after_snapshot_every_records() {
+        for chat in [0, 1_000] {
+            let seqs = snapshot_seqs(5, chat, 5).await;
+            assert_eq!(seqs, [5], "{chat} lines of chat");
+        }
+    }
+
+    #[tokio::test]
+    async fn later_snapshots_wait_for_four_times_their_size_in_records() {
+        for chat in [0, 1_000] {
+            let second = second_by_rule(5, chat);
+            let seqs = snapshot_seqs(5, chat, second).await;
+            assert_eq!(seqs, [5, second], "{chat} lines of chat");
+        }
+        // A long chat history makes snapshots rarer, not costlier per record.
+        assert!(second_by_rule(5, 1_000) > 10 * second_by_rule(5, 0));
     }
 
     #[test]

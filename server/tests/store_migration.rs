@@ -70,13 +70,13 @@ fn write_v1_file(path: &std::path::Path) {
                 params![
                     code,
                     seq as i64,
-                    r.actor.to_string(),
-                    r.command.to_string(),
+                    r.actor.as_str(),
+                    r.command.as_str(),
                     r.now_ms as i64,
                     player,
                     (seq * 10) as i64,
                     true,
-                    r.answer.unwrap().to_string(),
+                    r.answer.unwrap().as_str().to_owned(),
                 ],
             )
             .unwrap();

@@ -12,7 +12,7 @@ use crate::game::{Actor, Command, Refusal, Viewer};
 use crate::journal::{Entry, Seat};
 use crate::outbound::{CloseReq, ConnLink, Out};
 use crate::registry::new_token;
-use crate::store::{TokenHash, Write};
+use crate::store::{Json, TokenHash, Write};
 
 impl Room {
     /// Attaches a connection by one of the four openings; the answer (and a
@@ -99,7 +99,7 @@ impl Room {
         };
         let entry = Entry::marker(
             Actor::Facilitator,
-            serde_json::json!({ "type": "create_room" }),
+            Json::from(serde_json::json!({ "type": "create_room" })),
         )
         .answering(Some(Seat::Facilitator), req, &answer);
         self.commit(entry, now_ms).await;
@@ -204,8 +204,8 @@ impl Room {
                 // Logged (not awaited) so that the retry memory survives a restart.
                 if remembers && let (Some(_), Some(_), Some(actor)) = (seat, req, actor_of(viewer))
                 {
-                    let body = serde_json::to_value(&request.body).unwrap_or_default();
-                    let entry = Entry::marker(actor, body).answering(seat, req, &answer);
+                    let entry =
+                        Entry::marker(actor, Json::of(&request.body)).answering(seat, req, &answer);
                     let now_ms = self.now_ms();
                     self.log_only(entry, now_ms).await;
                 }
@@ -339,7 +339,7 @@ impl Room {
         // No engine command; the token's hash is what must survive.
         let entry = Entry::marker(
             Actor::Facilitator,
-            serde_json::json!({ "type": "seat_token", "player": player }),
+            Json::from(serde_json::json!({ "type": "seat_token", "player": player })),
         )
         .answering(Some(Seat::Facilitator), req, &answer);
         self.commit_with_token(entry, &token, seat, now_ms).await;

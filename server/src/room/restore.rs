@@ -63,9 +63,13 @@ pub fn replay(game: &mut Game, records: &[LogRecord]) -> Result<(), String> {
 
 /// A record's actor and command.
 pub fn decode(record: &LogRecord) -> Result<(Actor, Command), String> {
-    let actor = serde_json::from_value(record.actor.clone())
+    let actor = record
+        .actor
+        .parse()
         .map_err(|e| format!("record {}: actor: {e}", record.seq))?;
-    let command = serde_json::from_value(record.command.clone())
+    let command = record
+        .command
+        .parse()
         .map_err(|e| format!("record {}: command: {e}", record.seq))?;
     Ok((actor, command))
 }
@@ -95,12 +99,14 @@ pub fn restore(
         let memory = memory.entry(seat).or_default();
         let answer = record
             .answer
-            .clone()
-            .and_then(|a| serde_json::from_value::<ServerMessage>(a).ok());
+            .as_ref()
+            .and_then(|a| a.parse::<ServerMessage>().ok());
         // A remembered `seat_token` ack lost its token (never stored): a
         // retry gets a fresh one, so only its number is remembered.
-        let is_seat_token =
-            record.command.get("type").and_then(Value::as_str) == Some("seat_token");
+        let is_seat_token = record
+            .command
+            .parse::<Value>()
+            .is_ok_and(|c| c.get("type").and_then(Value::as_str) == Some("seat_token"));
         match answer {
             Some(answer) if !is_seat_token => memory.remember(req, answer),
             _ => memory.saw(Some(req)),

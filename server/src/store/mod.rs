@@ -15,7 +15,7 @@
 //! 1. applies it: `game.apply(actor, command, now)`, `now` on the game
 //!    clock (below);
 //! 2. builds a [`LogRecord`] with the next `seq` (1, 2, 3... per room):
-//!    `actor`/`command` as `serde_json::to_value`, the `now` it applied,
+//!    `actor`/`command` as JSON text ([`Json::of`]), the `now` it applied,
 //!    `seat` and `req` of the requester (for `join` the new player's seat,
 //!    for the `Connect` a `resume` causes the resuming seat: opening
 //!    requests count for `last_req`; `create_room` is no engine command, so
@@ -113,7 +113,8 @@ pub use error::{OpenError, StoreError};
 pub use memory::MemoryStore;
 pub use sqlite::{SqliteStore, StoreStats};
 pub use types::{
-    LogRecord, RecoveredRoom, Recovery, RoomInfo, Seat, Snapshot, TokenGrant, TokenHash, Write,
+    Json, LogRecord, RecoveredRoom, Recovery, RoomInfo, Seat, Snapshot, TokenGrant, TokenHash,
+    Write,
 };
 
 /// A boxed, sendable future: keeps [`Store`] usable as `Arc<dyn Store>`.

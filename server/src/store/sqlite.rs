@@ -12,7 +12,8 @@ use super::checkpoint::Checkpointer;
 use super::error::{OpenError, StoreError};
 use super::schema;
 use super::types::{
-    LogRecord, RecoveredRoom, Recovery, RoomInfo, Seat, Snapshot, TokenGrant, TokenHash, Write,
+    Json, LogRecord, RecoveredRoom, Recovery, RoomInfo, Seat, Snapshot, TokenGrant, TokenHash,
+    Write,
 };
 use super::writer::{self, Counters, Job, as_i64};
 use super::{BoxFuture, Durable, Store, StoreOptions};
@@ -268,7 +269,7 @@ fn records_after(conn: &Connection, code: &str, after: u64) -> Result<Vec<LogRec
         format!("SELECT {RECORD_COLUMNS} FROM records WHERE room = ?1 AND seq > ?2 ORDER BY seq");
     let mut stmt = conn.prepare_cached(&sql)?;
     let rows = stmt.query_map(params![code, as_i64(after)], raw_record)?;
-    rows.map(|r| parse_record(r?)).collect()
+    rows.map(|r| Ok(to_record(r?))).collect()
 }
 
 /// The last `per_seat` requests of each seat, by seq: the retry memory
@@ -287,11 +288,10 @@ fn last_answers(
     let mut stmt = conn.prepare_cached(&sql)?;
     let per_seat = i64::try_from(per_seat).unwrap_or(i64::MAX);
     let rows = stmt.query_map(params![code, per_seat], raw_record)?;
-    rows.map(|r| parse_record(r?)).collect()
+    rows.map(|r| Ok(to_record(r?))).collect()
 }
 
-/// A record's columns before the JSON is parsed (parsing errors are ours,
-/// not SQLite's, so they are kept apart).
+/// A record's columns as SQLite returns them.
 type RawRecord = (
     i64,
     String,
@@ -316,19 +316,19 @@ fn raw_record(r: &Row<'_>) -> rusqlite::Result<RawRecord> {
     ))
 }
 
-fn parse_record(raw: RawRecord) -> Result<LogRecord, StoreError> {
+fn to_record(raw: RawRecord) -> LogRecord {
     let (seq, actor, command, now_ms, seat, req, applied, answer) = raw;
-    Ok(LogRecord {
+    LogRecord {
         seq: as_u64(seq),
-        actor: serde_json::from_str(&actor)?,
-        command: serde_json::from_str(&command)?,
+        actor: Json::from_stored(actor),
+        command: Json::from_stored(command),
         now_ms: as_u64(now_ms),
         seat: seat.map(Seat::from_column),
         // Stored bit for bit (see the writer).
         req: req.map(|q| q as u64),
         applied,
-        answer: answer.map(|a| serde_json::from_str(&a)).transpose()?,
-    })
+        answer: answer.map(Json::from_stored),
+    }
 }
 
 /// Stored times and seqs were u64 below `i64::MAX`; a negative one can only

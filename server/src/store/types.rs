@@ -4,8 +4,64 @@
 //! configs travel as serialized JSON, and a snapshot's state as bytes, so the
 //! store never changes when the engine does.
 
+use std::fmt;
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
+
+/// JSON text, serialized once where it is made (the room task) and stored
+/// as it is: the store's writer binds the text and never builds a
+/// `serde_json::Value` tree for it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Json(String);
+
+impl Json {
+    /// `value` serialized; `null` if it cannot be (a map with non-string
+    /// keys, which no record has).
+    pub fn of<T: Serialize + ?Sized>(value: &T) -> Json {
+        Json(serde_json::to_string(value).unwrap_or_else(|_| "null".to_owned()))
+    }
+
+    /// Text read back from the store, as written. Not checked here: the
+    /// reader that decodes it reports a damaged record by its seq.
+    pub fn from_stored(text: String) -> Json {
+        Json(text)
+    }
+
+    /// The JSON text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// Its length in bytes.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Whether the text is empty (never, for text this type made).
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Decodes the text as a `T`.
+    pub fn parse<T: DeserializeOwned>(&self) -> serde_json::Result<T> {
+        serde_json::from_str(&self.0)
+    }
+}
+
+impl From<Value> for Json {
+    fn from(value: Value) -> Json {
+        Json(value.to_string())
+    }
+}
+
+impl fmt::Debug for Json {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
 
 /// The SHA-256 of a token: the only form in which a token reaches the store.
 ///
@@ -72,9 +128,9 @@ pub struct LogRecord {
     /// value is used once per room.
     pub seq: u64,
     /// The engine's `Actor`, serialized.
-    pub actor: Value,
+    pub actor: Json,
     /// The engine's `Command`, serialized.
-    pub command: Value,
+    pub command: Json,
     /// The `now_ms` the command was applied with (game clock, see
     /// `RoomInfo::clock_offset_ms`).
     pub now_ms: u64,
@@ -89,7 +145,7 @@ pub struct LogRecord {
     /// retry after a restart gets the same answer and `last_req` counts it.
     pub applied: bool,
     /// The answer that was sent (ack or error), without any token in it.
-    pub answer: Option<Value>,
+    pub answer: Option<Json>,
 }
 
 /// A room's state as of a log position, in whatever encoding the room task
@@ -277,8 +333,8 @@ mod tests {
         let tail = last_now
             .map(|now_ms| LogRecord {
                 seq: 1,
-                actor: Value::Null,
-                command: Value::Null,
+                actor: Json::from(Value::Null),
+                command: Json::from(Value::Null),
                 now_ms,
                 seat: None,
                 req: None,

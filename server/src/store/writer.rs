@@ -9,7 +9,7 @@ use tokio::sync::{mpsc, oneshot};
 
 use super::checkpoint::Checkpointer;
 use super::error::StoreError;
-use super::types::{LogRecord, Write};
+use super::types::{Json, LogRecord, Write};
 
 /// A unit of work for the writer.
 pub(crate) enum Job {
@@ -235,14 +235,14 @@ fn append(tx: &Connection, room: &str, r: &LogRecord) -> Result<(), rusqlite::Er
     .execute(params![
         room,
         as_i64(r.seq),
-        r.actor.to_string(),
-        r.command.to_string(),
+        r.actor.as_str(),
+        r.command.as_str(),
         as_i64(r.now_ms),
         r.seat.as_ref().map(|s| s.to_column()),
         // `req` is any u64 a client chose: stored bit for bit.
         r.req.map(|q| q as i64),
         r.applied,
-        r.answer.as_ref().map(|a| a.to_string()),
+        r.answer.as_ref().map(Json::as_str),
     ])?;
     Ok(())
 }

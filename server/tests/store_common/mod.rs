@@ -45,13 +45,13 @@ pub fn create_room(code: &str, at: u64) -> Write {
 pub fn record(seq: u64, player: &str, req: Option<u64>) -> LogRecord {
     LogRecord {
         seq,
-        actor: json!({"player": player}),
-        command: json!({"type": "chat", "text": format!("message {seq}"), "to": null}),
+        actor: json!({"player": player}).into(),
+        command: json!({"type": "chat", "text": format!("message {seq}"), "to": null}).into(),
         now_ms: 1_000 + seq,
         seat: Some(Seat::Player(player.into())),
         req,
         applied: true,
-        answer: Some(json!({"type": "ack", "req": req})),
+        answer: Some(json!({"type": "ack", "req": req}).into()),
     }
 }
 
@@ -59,8 +59,8 @@ pub fn record(seq: u64, player: &str, req: Option<u64>) -> LogRecord {
 pub fn tick(seq: u64, now_ms: u64) -> LogRecord {
     LogRecord {
         seq,
-        actor: json!("system"),
-        command: json!({"type": "tick"}),
+        actor: json!("system").into(),
+        command: json!({"type": "tick"}).into(),
         now_ms,
         seat: None,
         req: None,
