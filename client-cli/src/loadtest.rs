@@ -39,6 +39,33 @@ pub struct LoadOptions {
     pub concurrency: usize,
     /// The server's process id, to report its CPU use beside the generator's.
     pub server_pid: Option<u32>,
+    /// When measuring starts.
+    pub start: Start,
+}
+
+/// When a run starts measuring, once its connections are set up: after
+/// every load process is ready (`go_file`), then after a warm-up. Several
+/// processes loading one server would otherwise measure while the others
+/// are still setting up, and the first seconds (the store catching up with
+/// setup's writes) are not the steady load.
+#[derive(Clone, Debug, Default)]
+pub struct Start {
+    /// Wait for this file to exist before loading (the bench creates it
+    /// once every process has printed `ready`).
+    pub go_file: Option<std::path::PathBuf>,
+    /// Load this long before measuring.
+    pub warmup: Duration,
+}
+
+impl Start {
+    /// Returns once the go file exists (at once without one).
+    pub async fn go(&self) {
+        if let Some(path) = &self.go_file {
+            while !path.exists() {
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+        }
+    }
 }
 
 /// Request→ack latency in milliseconds.
@@ -211,7 +238,10 @@ pub async fn run_load(options: &LoadOptions) -> anyhow::Result<LoadReport> {
         "ready: {} rooms, {} bots connected",
         report.rooms, report.connections
     );
-    // Measure from here: setup traffic is not the load.
+    options.start.go().await;
+    // The bots play through the warm-up; measure from after it: setup
+    // traffic is not the load.
+    tokio::time::sleep(options.start.warmup).await;
     let stats = plan.stats.clone();
     let base = (
         stats.acked.load(Ordering::Relaxed),

@@ -7,7 +7,7 @@ use std::time::Duration;
 use clap::{Args, ValueEnum};
 
 use crate::cli::DEFAULT_URL;
-use crate::loadtest::{LoadOptions, render, run_load};
+use crate::loadtest::{LoadOptions, Start, render, run_load};
 use crate::loadtest_modes::{RawMode, RawOptions, run_raw};
 use crate::loadtest_raw::Dialer;
 
@@ -62,6 +62,14 @@ pub struct LoadtestArgs {
     /// The server's process id: its CPU use is reported beside the generator's.
     #[arg(long)]
     pub server_pid: Option<u32>,
+    /// Seconds of load before measuring (`bots`, `chat`, `fanout`): the
+    /// first seconds after setup are not the steady load.
+    #[arg(long, default_value_t = 0)]
+    pub warmup: u64,
+    /// Once set up, wait for this file to exist before loading: several
+    /// load processes on one server start together (the bench creates it).
+    #[arg(long)]
+    pub go_file: Option<std::path::PathBuf>,
     /// The server's WebSocket address.
     #[arg(long, env = "ALLSSAM_URL", default_value = DEFAULT_URL)]
     pub url: String,
@@ -73,6 +81,10 @@ pub struct LoadtestArgs {
 /// Runs the load and prints its report.
 pub async fn run(args: LoadtestArgs) -> anyhow::Result<()> {
     let duration = Duration::from_secs(args.duration);
+    let start = Start {
+        go_file: args.go_file,
+        warmup: Duration::from_secs(args.warmup),
+    };
     let raw = match args.mode {
         Mode::Bots => None,
         Mode::Chat => Some(RawMode::Chat),
@@ -90,6 +102,7 @@ pub async fn run(args: LoadtestArgs) -> anyhow::Result<()> {
             rate: args.rate,
             concurrency: args.concurrency,
             server_pid: args.server_pid,
+            start,
         };
         let report = run_raw(&dialer, &options).await?;
         // The lean report is for the bench: JSON either way.
@@ -108,6 +121,7 @@ pub async fn run(args: LoadtestArgs) -> anyhow::Result<()> {
         drop_hosts: args.drop_hosts,
         concurrency: args.concurrency,
         server_pid: args.server_pid,
+        start,
     };
     let report = run_load(&options).await?;
     if args.json {

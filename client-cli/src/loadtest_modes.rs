@@ -9,7 +9,7 @@ use futures_util::{SinkExt, StreamExt};
 use serde::Serialize;
 use tokio::time::timeout_at;
 
-use crate::loadtest::{Cpu, CpuMeter, Latency};
+use crate::loadtest::{Cpu, CpuMeter, Latency, Start};
 use crate::loadtest_raw::{Dialer, RawWs, Read, Tally, answer, next, open, send};
 
 /// Which lean mode.
@@ -42,6 +42,8 @@ pub struct RawOptions {
     pub concurrency: usize,
     /// The server's process id, to report its CPU use.
     pub server_pid: Option<u32>,
+    /// When measuring starts (`chat`, `fanout`).
+    pub start: Start,
 }
 
 /// What a lean run measured.
@@ -173,9 +175,11 @@ pub async fn run_raw(dialer: &Dialer, options: &RawOptions) -> anyhow::Result<Ra
         }
         return Ok(report);
     }
+    options.start.go().await;
     let epoch = Instant::now();
-    let meter = CpuMeter::start(options.server_pid);
-    let until = epoch + options.duration;
+    // Loops load from `epoch`, count from `from` (after the warm-up).
+    let from = epoch + options.start.warmup;
+    let until = from + options.duration;
     let mut tasks = tokio::task::JoinSet::new();
     let mut hosts = tokio::task::JoinSet::new();
     let players = options.players;
@@ -191,18 +195,28 @@ pub async fn run_raw(dialer: &Dialer, options: &RawOptions) -> anyhow::Result<Ra
             let to = ids[(i + 1) % ids.len()].clone();
             let rate = options.rate;
             match options.mode {
-                RawMode::Idle => tasks.spawn(hold(ws, until)),
-                mode => tasks.spawn(chat_loop(ws, mode, to, until, epoch, rate)),
+                RawMode::Idle => tasks.spawn(async move { (hold(ws, until).await, None) }),
+                mode => tasks.spawn(chat_loop(ws, mode, to, (from, until), epoch, rate)),
             };
         }
     }
+    tokio::time::sleep_until(from.into()).await;
+    let meter = CpuMeter::start(options.server_pid);
     let mut total = Tally::default();
-    while let Some(tally) = tasks.join_next().await {
-        if let Ok(tally) = tally {
+    // Every connection stays until every loop is done: one that left early
+    // would load the server (its leaving) while the others still measure.
+    let mut open = Vec::new();
+    while let Some(done) = tasks.join_next().await {
+        if let Ok((tally, ws)) = done {
             total.merge(&tally);
+            open.extend(ws);
         }
     }
     report.cpu = meter.finish();
+    for ws in open {
+        // Ignored: leaving is all that matters, however the close goes.
+        let _ = close(ws).await;
+    }
     report.seconds = epoch
         .elapsed()
         .as_secs_f64()
@@ -259,16 +273,19 @@ async fn hold(mut ws: RawWs, until: Instant) -> Tally {
 }
 
 /// One player's loop: chat, await the answer, again, until `until`; then
-/// read what is still on its way (fan-out counts every delivery).
+/// read what is still on its way (fan-out counts every delivery). What
+/// happens before `from` (the warm-up) is not counted, but a connection
+/// lost then is. Returns the connection, still open, unless it was lost.
 async fn chat_loop(
     mut ws: RawWs,
     mode: RawMode,
     to: String,
-    until: Instant,
+    (from, until): (Instant, Instant),
     epoch: Instant,
     rate: Option<f64>,
-) -> Tally {
-    let mut tally = Tally::default();
+) -> (Tally, Option<RawWs>) {
+    let mut counted = Tally::default();
+    let mut warm = Tally::default();
     let private = format!(r#"{{"type":"chat","text":"hello neighbour","to":"{to}"}}"#);
     let pace = rate
         .filter(|r| *r > 0.0)
@@ -290,11 +307,16 @@ async fn chat_loop(
             _ => private.clone(),
         };
         let started = Instant::now();
+        let tally = if started < from {
+            &mut warm
+        } else {
+            &mut counted
+        };
         if send(&mut ws, req, &body).await.is_err() {
-            tally.disconnections += 1;
-            return tally;
+            counted.disconnections += 1;
+            return (counted, None);
         }
-        match answer(&mut ws, req, &mut tally, epoch).await {
+        match answer(&mut ws, req, tally, epoch).await {
             Ok((None, _)) => {
                 tally.acked += 1;
                 let _ = tally
@@ -303,12 +325,13 @@ async fn chat_loop(
             }
             Ok((Some(code), _)) => *tally.refusals.entry(code).or_default() += 1,
             Err(_) => {
-                tally.disconnections += 1;
-                return tally;
+                counted.disconnections += 1;
+                return (counted, None);
             }
         }
         req += 1;
     }
+    let tally = &mut counted;
     if mode == RawMode::Fanout {
         // Others' chats still in flight: read until a quiet half second (5 s at most).
         let stop = Instant::now() + Duration::from_secs(5);
@@ -320,6 +343,5 @@ async fn chat_loop(
             }
         }
     }
-    let _ = close(ws).await;
-    tally
+    (counted, Some(ws))
 }
