@@ -12,7 +12,7 @@ use hdrhistogram::Histogram;
 use serde::Deserialize;
 use tokio::net::{TcpSocket, TcpStream};
 use tokio_tungstenite::tungstenite::Message;
-use tokio_tungstenite::{WebSocketStream, client_async};
+use tokio_tungstenite::{WebSocketStream, client_async_with_config};
 
 /// A raw connection.
 pub type RawWs = WebSocketStream<TcpStream>;
@@ -64,7 +64,8 @@ impl Dialer {
         }
         let tcp = tokio::time::timeout(ANSWER_TIMEOUT, socket.connect(self.addr)).await??;
         tcp.set_nodelay(true)?;
-        let (ws, _) = tokio::time::timeout(ANSWER_TIMEOUT, client_async(&self.url, tcp)).await??;
+        let handshake = client_async_with_config(&self.url, tcp, Some(crate::wire::ws_config()));
+        let (ws, _) = tokio::time::timeout(ANSWER_TIMEOUT, handshake).await??;
         Ok(ws)
     }
 }
