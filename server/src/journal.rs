@@ -244,6 +244,18 @@ mod tests {
         assert!(stored.contains("ABCDEF"));
     }
 
+    /// A room in its lobby with `chat` lines of the facilitator's chat.
+    fn chatty_room(chat: usize) -> Game {
+        let mut game = Game::new("ABCDEF".into(), allssam_protocol::RoomConfig::default());
+        for i in 0..chat {
+            let text = format!("line {i} of a long history");
+            let said = crate::game::Command::Chat { text, to: None };
+            game.apply(Actor::Facilitator, said, 0)
+                .expect("the facilitator may chat");
+        }
+        game
+    }
+
     /// The seqs of the snapshots `log` made while `records` ticks were
     /// submitted to a room with `chat` lines of history.
     async fn snapshot_seqs(snapshot_every: u64, chat: usize, records: u64) -> Vec<u64> {
@@ -256,13 +268,7 @@ mod tests {
         };
         let created = store.submit(vec![create]).await.expect("queued");
         created.await.expect("room created");
-        let mut game = Game::new("ABCDEF".into(), allssam_protocol::RoomConfig::default());
-        for i in 0..chat {
-            let text = format!("line {i} of a long history");
-            let said = Command::Chat { text, to: None };
-            game.apply(Actor::Facilitator, said, 0)
-                .expect("the facilitator may chat");
-        }
+        let game = chatty_room(chat);
         let mut log = RoomLog::new(Arc::clone(&store), "ABCDEF".into(), 1, snapshot_every);
         let mut seqs = Vec::new();
         for seq in 1..=records {
@@ -285,13 +291,7 @@ mod tests {
     /// the first, or as many as make four times the state's size.
     fn second_by_rule(every: u64, chat: usize) -> u64 {
         use crate::game::Command;
-        let mut game = Game::new("ABCDEF".into(), allssam_protocol::RoomConfig::default());
-        for i in 0..chat {
-            let text = format!("line {i} of a long history");
-            let said = Command::Chat { text, to: None };
-            game.apply(Actor::Facilitator, said, 0)
-                .expect("the facilitator may chat");
-        }
+        let game = chatty_room(chat);
         let state = serde_json::to_vec(&game).expect("state").len();
         let record = Json::of(&Actor::System).len() + Json::of(&Command::Tick).len();
         every + every.max((SNAPSHOT_AMORTIZED * state).div_ceil(record) as u64)
