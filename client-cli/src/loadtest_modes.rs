@@ -10,7 +10,7 @@ use serde::Serialize;
 use tokio::time::timeout_at;
 
 use crate::loadtest::{Cpu, CpuMeter, Latency, Start};
-use crate::loadtest_raw::{Dialer, RawWs, Read, Tally, answer, next, open, send};
+use crate::loadtest_raw::{Dialer, RawWs, Read, Samples, Tally, answer, next, open, send};
 
 /// Which lean mode.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -118,7 +118,8 @@ async fn setup_room(dialer: Dialer, n: usize, players: usize) -> anyhow::Result<
     })
 }
 
-fn latency(h: &hdrhistogram::Histogram<u64>) -> Latency {
+fn latency(samples: &Samples) -> Latency {
+    let h = samples.histogram();
     let ms = |us: u64| us as f64 / 1000.0;
     Latency {
         p50: ms(h.value_at_quantile(0.50)),
@@ -319,9 +320,7 @@ async fn chat_loop(
         match answer(&mut ws, req, tally, epoch).await {
             Ok((None, _)) => {
                 tally.acked += 1;
-                let _ = tally
-                    .ack_us
-                    .record((started.elapsed().as_micros() as u64).max(1));
+                tally.ack_us.record(started.elapsed().as_micros() as u64);
             }
             Ok((Some(code), _)) => *tally.refusals.entry(code).or_default() += 1,
             Err(_) => {
