@@ -54,7 +54,8 @@ def cpu(*steps):
 
 for name in ["throughput-server", "throughput-echo", "fanout-server", "fanout-echo",
              "idle-server", "idle-echo", "park-server", "scale-chat-server", "scale-chat-echo",
-             "scale-server", "ceiling-1", "ceiling-2", "ceiling-3", "ceiling-server"]:
+             "scale-server", "ceiling-chat-1", "ceiling-chat-2", "ceiling-chat-3",
+             "ceiling-chat-server", "ceiling-1", "ceiling-2", "ceiling-3", "ceiling-server"]:
     data = read(name)
     if data is not None:
         results["steps"][name] = data
@@ -108,14 +109,16 @@ if sc and "latency_ms" in sc:
         f"{ng}, disconnections {sc['disconnections']}, setup errors {len(sc['setup_errors'])}" + cpu(sc),
         "p99 <= 50 ms, none, none",
         sc["latency_ms"]["p99"] <= 50 and not ng and sc["disconnections"] == 0)
-parts = [s[k] for k in ("ceiling-1", "ceiling-2", "ceiling-3") if k in s and "latency_ms" in s[k]]
-if parts:
+for name, who in [("ceiling-chat", "players chatting 1/s"), ("ceiling", "bots in real games")]:
+    parts = [s[k] for k in (f"{name}-1", f"{name}-2", f"{name}-3") if k in s and "latency_ms" in s[k]]
+    if not parts:
+        continue
     conns = sum(p["connections"] for p in parts)
     p99 = max(p["latency_ms"]["p99"] for p in parts)
     disc = sum(p["disconnections"] for p in parts)
     acks = sum(p["acked_per_second"] for p in parts)
-    open_ = (s.get("ceiling-server") or {}).get("connections_open", "?")
-    row(f"ceiling ({conns} bots, 3 load processes)",
+    open_ = (s.get(f"{name}-server") or {}).get("connections_open", "?")
+    row(f"{name} ({conns} {who}, 3 load processes)",
         f"server saw {open_} open; worst p99 {p99:.1f} ms, {acks:.0f} acks/s, disconnections {disc}"
         + cpu(*parts),
         ">= 19000 connected, p99 <= 50 ms", conns >= 19000 and p99 <= 50 and disc == 0)

@@ -50,7 +50,8 @@ pub struct LoadtestArgs {
     /// The bots' seed (`--mode bots`); several load processes use different seeds.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
-    /// Facilitators leave once their room is started (`--mode bots`).
+    /// Facilitators leave once their room is started (`--mode bots`), or
+    /// once their players are seated (`--mode chat`).
     #[arg(long)]
     pub drop_hosts: bool,
     /// Local addresses to dial from, round-robin (repeatable: 127.0.0.2, …); lean modes only.
@@ -103,6 +104,7 @@ pub async fn run(args: LoadtestArgs) -> anyhow::Result<()> {
             concurrency: args.concurrency,
             server_pid: args.server_pid,
             start,
+            drop_hosts: args.drop_hosts,
         };
         let report = run_raw(&dialer, &options).await?;
         // The lean report is for the bench: JSON either way.

@@ -44,6 +44,9 @@ pub struct RawOptions {
     pub server_pid: Option<u32>,
     /// When measuring starts (`chat`, `fanout`).
     pub start: Start,
+    /// Facilitators leave once their players are seated (`chat`): no copies
+    /// of the players' chats go to them, and the players alone are connected.
+    pub drop_hosts: bool,
 }
 
 /// What a lean run measured.
@@ -87,7 +90,8 @@ pub struct RawReport {
 
 /// A room's connections after setup.
 struct RawRoom {
-    host: RawWs,
+    /// The facilitator, unless it left once its players were seated.
+    host: Option<RawWs>,
     players: Vec<(RawWs, String)>,
 }
 
@@ -95,7 +99,14 @@ struct RawRoom {
 /// game must still be in progress when its memory is measured.
 const ROOM_CONFIG: &str = r#"{"rounds":100}"#;
 
-async fn setup_room(dialer: Dialer, n: usize, players: usize) -> anyhow::Result<RawRoom> {
+/// Creates room `n` and seats `players`; with `leave`, the facilitator then
+/// leaves (at once, so that a big run never holds every facilitator too).
+async fn setup_room(
+    dialer: Dialer,
+    n: usize,
+    players: usize,
+    leave: bool,
+) -> anyhow::Result<RawRoom> {
     let create =
         format!(r#"{{"type":"create_room","protocol":{PROTOCOL_VERSION},"config":{ROOM_CONFIG}}}"#);
     let (host, fields) = open(&dialer, &create).await?;
@@ -112,6 +123,13 @@ async fn setup_room(dialer: Dialer, n: usize, players: usize) -> anyhow::Result<
             .unwrap_or_else(|| uuid::Uuid::nil().to_string());
         seated.push((ws, id));
     }
+    let host = if leave {
+        // Ignored: leaving is all that matters, however the close goes.
+        let _ = close(host).await;
+        None
+    } else {
+        Some(host)
+    };
     Ok(RawRoom {
         host,
         players: seated,
@@ -135,8 +153,10 @@ pub async fn run_raw(dialer: &Dialer, options: &RawOptions) -> anyhow::Result<Ra
         mode: format!("{:?}", options.mode).to_lowercase(),
         ..RawReport::default()
     };
+    // A parked game needs its facilitator to start it.
+    let leave = options.drop_hosts && options.mode != RawMode::Park;
     let setups = futures_util::stream::iter(0..options.rooms)
-        .map(|n| setup_room(dialer.clone(), n, options.players))
+        .map(|n| setup_room(dialer.clone(), n, options.players, leave))
         .buffer_unordered(options.concurrency.max(1));
     let done: Vec<_> = setups.collect().await;
     let mut rooms = Vec::new();
@@ -159,18 +179,23 @@ pub async fn run_raw(dialer: &Dialer, options: &RawOptions) -> anyhow::Result<Ra
     );
     if options.mode == RawMode::Park {
         for room in &mut rooms {
+            let Some(host) = room.host.as_mut() else {
+                continue;
+            };
             let mut tally = Tally::default();
-            if send(&mut room.host, 2, r#"{"type":"start"}"#).await.is_ok()
-                && let Ok((Some(code), _)) =
-                    answer(&mut room.host, 2, &mut tally, Instant::now()).await
+            if send(host, 2, r#"{"type":"start"}"#).await.is_ok()
+                && let Ok((Some(code), _)) = answer(host, 2, &mut tally, Instant::now()).await
             {
                 *report.refusals.entry(code).or_default() += 1;
             }
         }
         for room in rooms {
             // Ignored: leaving is all that matters, however the close goes.
-            let _ = close(room.host).await;
-            for (ws, _) in room.players {
+            for ws in room
+                .host
+                .into_iter()
+                .chain(room.players.into_iter().map(|(ws, _)| ws))
+            {
                 let _ = close(ws).await;
             }
         }
@@ -186,11 +211,9 @@ pub async fn run_raw(dialer: &Dialer, options: &RawOptions) -> anyhow::Result<Ra
     let players = options.players;
     for room in rooms {
         let ids: Vec<String> = room.players.iter().map(|(_, id)| id.clone()).collect();
-        if options.mode == RawMode::Idle {
-            // Nobody facilitates an idle room: only players are counted.
-            drop(room.host);
-        } else {
-            hosts.spawn(hold(room.host, until + Duration::from_secs(2)));
+        // Nobody facilitates an idle room: only players are counted.
+        if let Some(host) = room.host.filter(|_| options.mode != RawMode::Idle) {
+            hosts.spawn(hold(host, until + Duration::from_secs(2)));
         }
         for (i, (ws, _)) in room.players.into_iter().enumerate() {
             let to = ids[(i + 1) % ids.len()].clone();

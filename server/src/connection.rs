@@ -90,22 +90,27 @@ pub async fn serve(
     };
     let idle = config.idle_timeout;
     let mut last_heard = Instant::now();
+    // The waits that outlive a frame are made once, not once a frame: a
+    // fresh `sleep_until` is a timer wheel entry made and dropped, and the
+    // shutdown watch a waiter list shared by every connection.
+    let closing = close_signal.closing();
+    let shutting_down = shutdown.changed();
+    let timer = sleep_until(conn.deadline(last_heard, idle).0);
+    tokio::pin!(closing, shutting_down, timer);
     loop {
-        let idle_at = last_heard + idle;
-        let (deadline, expired) = match &conn.stage {
-            Stage::Opening { deadline } if *deadline < idle_at => (
-                *deadline,
-                CloseReq::new(close::NO_OPENING, "no opening message in time"),
-            ),
-            _ => (idle_at, CloseReq::new(1000, "idle")),
-        };
         tokio::select! {
-            _ = close_signal.closing() => break,
-            _ = shutdown.changed() => {
+            _ = &mut closing => break,
+            _ = &mut shutting_down => {
                 link.close(CloseReq::new(close::GOING_AWAY, "server shutting down"));
                 break;
             }
-            _ = sleep_until(deadline) => {
+            () = &mut timer => {
+                // The timer is set when it fires, not at every frame.
+                let (deadline, expired) = conn.deadline(last_heard, idle);
+                if deadline > Instant::now() {
+                    timer.as_mut().reset(deadline);
+                    continue;
+                }
                 link.close(expired);
                 break;
             }
@@ -153,6 +158,19 @@ pub async fn serve(
 }
 
 impl Connection {
+    /// When the connection times out, and how it is closed then: no opening
+    /// in time, or nothing heard for `idle` since `last_heard`.
+    fn deadline(&self, last_heard: Instant, idle: std::time::Duration) -> (Instant, CloseReq) {
+        let idle_at = last_heard + idle;
+        match &self.stage {
+            Stage::Opening { deadline } if *deadline < idle_at => (
+                *deadline,
+                CloseReq::new(close::NO_OPENING, "no opening message in time"),
+            ),
+            _ => (idle_at, CloseReq::new(1000, "idle")),
+        }
+    }
+
     /// One text frame: rate limit, parse, then the opening or the room.
     async fn on_text(&mut self, text: &str) {
         metrics::message_in();

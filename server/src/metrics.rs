@@ -22,6 +22,10 @@ pub const MESSAGES_OUT: &str = "allssam_messages_out_total";
 pub const REFUSALS: &str = "allssam_refusals_total";
 /// Seconds from a request's arrival to its answer being queued.
 pub const ACK_LATENCY: &str = "allssam_request_ack_seconds";
+/// Transactions the store's writer committed (each holds one or more submissions).
+pub const STORE_COMMITS: &str = "allssam_store_commits_total";
+/// Submissions (a room's batch of records) the store's writer committed.
+pub const STORE_SUBMISSIONS: &str = "allssam_store_submissions_total";
 
 static HANDLE: OnceLock<Option<PrometheusHandle>> = OnceLock::new();
 
@@ -77,6 +81,11 @@ fn describe() {
         metrics::Unit::Seconds,
         "From a request's arrival to its answer being queued"
     );
+    metrics::describe_counter!(STORE_COMMITS, "Store transactions committed");
+    metrics::describe_counter!(
+        STORE_SUBMISSIONS,
+        "Rooms' submissions committed (several share a transaction)"
+    );
 }
 
 /// The exporter renders a metric only once it has been touched: a fresh
@@ -91,6 +100,8 @@ fn register_at_zero() {
     LazyLock::force(&IN);
     LazyLock::force(&OUT);
     LazyLock::force(&LATENCY);
+    counter!(STORE_COMMITS).increment(0);
+    counter!(STORE_SUBMISSIONS).increment(0);
 }
 
 /// A connection opened (`+1`) or closed (`-1`).
@@ -120,6 +131,12 @@ pub fn messages_out(n: u64) {
     if n > 0 {
         OUT.increment(n);
     }
+}
+
+/// The store committed one transaction holding `submissions` submissions.
+pub fn store_commit(submissions: u64) {
+    counter!(STORE_COMMITS).increment(1);
+    counter!(STORE_SUBMISSIONS).increment(submissions);
 }
 
 /// A request was refused with `code`.

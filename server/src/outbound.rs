@@ -380,10 +380,13 @@ pub async fn write_loop(
 ) {
     let mut ping = interval_at(Instant::now() + ping_every, ping_every);
     ping.set_missed_tick_behavior(MissedTickBehavior::Delay);
+    // Made once: a fresh wait per frame registers and drops a waiter each time.
+    let closing = ends.close.closing();
+    tokio::pin!(closing);
     let close = loop {
         let message = tokio::select! {
             biased;
-            req = ends.close.closing() => break Some(req),
+            req = &mut closing => break Some(req),
             out = ends.queue.recv() => match out {
                 Some(Out::Text(text)) => Message::Text(text.into()),
                 Some(Out::Event { seq, body }) => Message::Text(event_frame(seq, &body).into()),
@@ -395,18 +398,18 @@ pub async fn write_loop(
         let counted = matches!(message, Message::Text(_));
         // A send to a client that does not read blocks; a close request
         // must still get through, so the two race.
-        let mut closing = None;
+        let mut queued_close = None;
         tokio::select! {
             biased;
-            req = ends.close.closing() => break Some(req),
-            sent = feed_batch(&mut sink, &mut ends.queue, message, &mut closing) => {
+            req = &mut closing => break Some(req),
+            sent = feed_batch(&mut sink, &mut ends.queue, message, &mut queued_close) => {
                 match sent {
                     Ok(texts) => metrics::messages_out(texts + u64::from(counted)),
                     Err(()) => return,
                 }
             }
         }
-        if let Some(close) = closing {
+        if let Some(close) = queued_close {
             break close;
         }
     };

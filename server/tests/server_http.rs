@@ -46,6 +46,8 @@ async fn a_fresh_server_lists_every_metric_before_anything_happens() {
         "# TYPE allssam_messages_in_total counter".into(),
         "# TYPE allssam_messages_out_total counter".into(),
         "# TYPE allssam_request_ack_seconds histogram".into(),
+        "# TYPE allssam_store_commits_total counter".into(),
+        "# TYPE allssam_store_submissions_total counter".into(),
     ];
     // No test in this file leaves a room in most of these phases: only the
     // start-up registration can put them on the page.

@@ -82,6 +82,25 @@ async fn a_silent_connection_is_closed_after_the_idle_timeout() {
     assert_eq!(facilitator.closed().await.0, Closed::Code(1000));
 }
 
+#[tokio::test]
+async fn a_connection_that_keeps_talking_outlives_the_idle_timeout() {
+    let server = TestServer::start(ServerConfig {
+        idle_timeout: Duration::from_millis(300),
+        ..ServerConfig::default()
+    })
+    .await;
+    let (mut facilitator, _, _) = room(&server).await;
+    // Ten times the timeout, never silent for more than a third of it.
+    for _ in 0..30 {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        assert_eq!(
+            facilitator.ask(json!({"type": "ping"})).await["type"],
+            "pong"
+        );
+    }
+    assert_eq!(facilitator.closed().await.0, Closed::Code(1000));
+}
+
 fn slow(burst: u32) -> ServerConfig {
     ServerConfig {
         rate_per_second: 1,

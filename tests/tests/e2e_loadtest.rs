@@ -30,6 +30,7 @@ async fn chat_load_waits_for_its_go_file_and_counts_only_after_the_warm_up() {
             go_file: Some(go.clone()),
             warmup: Duration::from_secs(1),
         },
+        drop_hosts: false,
     };
     let dialer = Dialer::new(&server.url(), Vec::new()).await.unwrap();
     let run = tokio::spawn(async move { run_raw(&dialer, &options).await });
@@ -57,6 +58,44 @@ async fn chat_load_waits_for_its_go_file_and_counts_only_after_the_warm_up() {
         (20..=60).contains(&report.acked),
         "acked {} in the window",
         report.acked
+    );
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn chat_load_without_facilitators_sends_no_copies_and_loses_nobody() {
+    let server = Server::start().await;
+    let dialer = Dialer::new(&server.url(), Vec::new()).await.unwrap();
+    let mut events_per_ack = Vec::new();
+    for drop_hosts in [false, true] {
+        let options = RawOptions {
+            mode: RawMode::Chat,
+            rooms: 2,
+            players: 4,
+            duration: Duration::from_secs(1),
+            rate: Some(5.0),
+            concurrency: 2,
+            server_pid: None,
+            start: Start::default(),
+            drop_hosts,
+        };
+        let report = tokio::time::timeout(PATIENCE, run_raw(&dialer, &options))
+            .await
+            .expect("the run ends")
+            .unwrap();
+        assert_eq!(report.connections, 8);
+        assert_eq!(report.disconnections, 0, "drop_hosts {drop_hosts}");
+        assert!(report.refusals.is_empty(), "{:?}", report.refusals);
+        assert!(report.acked >= 20, "acked {}", report.acked);
+        events_per_ack.push(report.events as f64 / report.acked as f64);
+    }
+    // A private chat goes to its sender and its recipient, and a copy to
+    // the facilitator while there is one: about one event an ack more with
+    // facilitators than without.
+    let (with, without) = (events_per_ack[0], events_per_ack[1]);
+    assert!(
+        with - without > 0.8,
+        "events an ack: {with:.2} with facilitators, {without:.2} without"
     );
     server.stop().await;
 }

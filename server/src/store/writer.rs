@@ -92,6 +92,7 @@ fn commit_batch(conn: &mut Connection, batch: &mut Vec<(Vec<Write>, Reply)>, cou
     counters
         .jobs
         .fetch_add(batch.len() as u64, Ordering::Relaxed);
+    crate::metrics::store_commit(batch.len() as u64);
     match outcome {
         Ok(results) => {
             for ((_, done), result) in batch.drain(..).zip(results) {
