@@ -1,6 +1,6 @@
 //! The least a WebSocket server can do for All-ssam's traffic: accept on
 //! `/ws`, parse each JSON request, answer `{"type":"ack","req":N}`. It uses the
-//! same WebSocket library and buffer settings as the real server, so the
+//! same WebSocket library, buffer settings and allocator as the real server, so the
 //! benchmark (`bench/run`) can put the real server's numbers beside a limit.
 //!
 //! `cargo run --release -p allssam-server --example echo_baseline -- 127.0.0.1:9090`
@@ -14,6 +14,10 @@ use axum::routing::get;
 use axum::serve::ListenerExt;
 
 const MAX_MESSAGE_BYTES: usize = allssam_protocol::MAX_MESSAGE_BYTES;
+
+// The same allocator as the real server (main.rs).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {

@@ -25,7 +25,8 @@ use crate::{connection, export, metrics, recovery};
 
 /// WebSocket buffers, tuned down from the library's defaults (128 KiB read
 /// buffer) so that an idle connection costs a few KiB: see docs/OPERATIONS.md.
-pub const READ_BUFFER: usize = 4 * 1024;
+/// A request is a few hundred bytes; a longer one takes more than one read.
+pub const READ_BUFFER: usize = 2 * 1024;
 /// Frames handed to the socket are gathered up to this many bytes before a
 /// write: the writer (outbound.rs) feeds every queued frame then flushes
 /// once, so a burst to one client leaves in one syscall. The buffer keeps

@@ -20,6 +20,12 @@ use tracing_subscriber::EnvFilter;
 /// (bench/README.md). Looking every 4 polls keeps them within milliseconds.
 const GLOBAL_QUEUE_INTERVAL: u32 = 4;
 
+/// mimalloc instead of glibc's malloc: at 19,000 players chatting once a
+/// second the server's CPU went from 111–126 % to 97 % (docs/OPERATIONS.md
+/// "Memory per idle connection", bench/README.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     match tokio::runtime::Builder::new_multi_thread()
         .enable_all()

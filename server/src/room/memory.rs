@@ -23,11 +23,19 @@ impl RetryMemory {
     /// Remembers the answer to a state-changing request numbered `req`.
     /// Rebuilding after a restart calls this for every logged request, in order.
     pub fn remember(&mut self, req: u64, answer: ServerMessage) {
+        // A resent number replaces its older answer: the newest is what a
+        // retry means. Only a number at most the highest used can be resent.
+        if self.last_req.is_some_and(|last| req <= last) {
+            self.answers.retain(|(r, _)| *r != req);
+        }
         self.saw(Some(req));
-        // A resent number replaces its older answer: the newest is what a retry means.
-        self.answers.retain(|(r, _)| *r != req);
         if self.answers.len() == RETRY_MEMORY {
             self.answers.pop_front();
+        } else if self.answers.capacity() == 0 {
+            // Most seats of a parked or idle game have answered once: one
+            // slot, not the four a first push would take (an answer is a
+            // few hundred bytes).
+            self.answers.reserve_exact(1);
         }
         self.answers.push_back((req, answer));
     }
@@ -83,5 +91,32 @@ mod tests {
         memory.saw(None);
         assert_eq!(memory.last_req(), 9);
         assert!(matches!(memory.recall(3), Some(ServerMessage::Error(_))));
+    }
+
+    #[test]
+    fn a_resent_number_keeps_only_its_newest_answer() {
+        let mut memory = RetryMemory::default();
+        memory.remember(5, ack(5));
+        memory.remember(6, ack(6));
+        let refused = ServerMessage::error(Some(5), ErrorCode::WrongPhase, "no");
+        memory.remember(5, refused.clone());
+        assert_eq!(memory.recall(5), Some(&refused));
+        assert_eq!(memory.answers.len(), 2, "5 once, 6 once");
+        // After 64 more, both are forgotten: 5 was not kept twice.
+        for req in 7..=70 {
+            memory.remember(req, ack(req));
+        }
+        assert!(memory.recall(5).is_none() && memory.recall(6).is_none());
+        assert_eq!(memory.recall(7), Some(&ack(7)));
+    }
+
+    #[test]
+    fn a_first_answer_takes_one_slot() {
+        let mut memory = RetryMemory::default();
+        memory.remember(1, ack(1));
+        assert_eq!(memory.answers.capacity(), 1);
+        memory.remember(2, ack(2));
+        assert_eq!(memory.recall(1), Some(&ack(1)));
+        assert_eq!(memory.recall(2), Some(&ack(2)));
     }
 }
