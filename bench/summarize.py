@@ -118,7 +118,7 @@ for name, who in [("ceiling-chat", "players chatting 1/s"), ("ceiling", "bots in
     disc = sum(p["disconnections"] for p in parts)
     acks = sum(p["acked_per_second"] for p in parts)
     open_ = (s.get(f"{name}-server") or {}).get("connections_open", "?")
-    row(f"{name} ({conns} {who}, 3 load processes)",
+    row(f"{name} ({conns} {who}, {len(parts)} load process{'es' if len(parts) > 1 else ''})",
         f"server saw {open_} open; worst p99 {p99:.1f} ms, {acks:.0f} acks/s, disconnections {disc}"
         + cpu(*parts),
         ">= 19000 connected, p99 <= 50 ms", conns >= 19000 and p99 <= 50 and disc == 0)
