@@ -12,12 +12,9 @@ use allssam_cli::loadtest_modes::{RawMode, RawOptions, run_raw};
 use allssam_cli::loadtest_raw::Dialer;
 use support::{PATIENCE, Server};
 
-#[tokio::test]
-async fn chat_load_waits_for_its_go_file_and_counts_only_after_the_warm_up() {
-    let server = Server::start().await;
-    let go = std::env::temp_dir().join(format!("allssam-go-{}", std::process::id()));
-    let _ = std::fs::remove_file(&go);
-    let options = RawOptions {
+/// 2 rooms of 4 players chatting for a 1 s window.
+fn chat_load(start: Start, drop_hosts: bool) -> RawOptions {
+    RawOptions {
         mode: RawMode::Chat,
         rooms: 2,
         players: 4,
@@ -26,12 +23,21 @@ async fn chat_load_waits_for_its_go_file_and_counts_only_after_the_warm_up() {
         rate: Some(5.0),
         concurrency: 2,
         server_pid: None,
-        start: Start {
-            go_file: Some(go.clone()),
-            warmup: Duration::from_secs(1),
-        },
-        drop_hosts: false,
+        start,
+        drop_hosts,
+    }
+}
+
+#[tokio::test]
+async fn chat_load_waits_for_its_go_file_and_counts_only_after_the_warm_up() {
+    let server = Server::start().await;
+    let go = std::env::temp_dir().join(format!("allssam-go-{}", std::process::id()));
+    let _ = std::fs::remove_file(&go);
+    let start = Start {
+        go_file: Some(go.clone()),
+        warmup: Duration::from_secs(1),
     };
+    let options = chat_load(start, false);
     let dialer = Dialer::new(&server.url(), Vec::new()).await.unwrap();
     let run = tokio::spawn(async move { run_raw(&dialer, &options).await });
 
@@ -68,17 +74,7 @@ async fn chat_load_without_facilitators_sends_no_copies_and_loses_nobody() {
     let dialer = Dialer::new(&server.url(), Vec::new()).await.unwrap();
     let mut events_per_ack = Vec::new();
     for drop_hosts in [false, true] {
-        let options = RawOptions {
-            mode: RawMode::Chat,
-            rooms: 2,
-            players: 4,
-            duration: Duration::from_secs(1),
-            rate: Some(5.0),
-            concurrency: 2,
-            server_pid: None,
-            start: Start::default(),
-            drop_hosts,
-        };
+        let options = chat_load(Start::default(), drop_hosts);
         let report = tokio::time::timeout(PATIENCE, run_raw(&dialer, &options))
             .await
             .expect("the run ends")
