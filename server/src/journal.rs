@@ -123,11 +123,11 @@ pub struct RoomLog {
 
 /// Records before a room's first snapshot in a run: `snapshot_every` plus
 /// up to [`SNAPSHOT_SPREAD`] times more, a share that depends on the room's
-/// code. Rooms set up together
-/// (a class, a benchmark, a restart) would otherwise all snapshot at the
-/// same record, and keep doing so: at 19,000 players chatting, those
-/// bursts of snapshots held answers up for a second (p99 185 ms against
-/// 52 ms with no snapshots, bench/README.md). Staggered, they spread out.
+/// code. Rooms set up together (a class, a benchmark, a restart) would
+/// otherwise all snapshot at the same record, and keep doing so: at 19,000
+/// players chatting, those bursts of snapshots held answers up for a
+/// second (p99 185 ms against 52 ms with no snapshots, bench/README.md).
+/// Staggered, they spread out.
 pub(crate) fn first_snapshot_after(room: &str, snapshot_every: u64) -> u64 {
     use std::hash::{DefaultHasher, Hash, Hasher};
     let every = snapshot_every.max(1);
