@@ -71,24 +71,23 @@ async fn no_opening_message_in_time_closes_with_4008_even_after_pings() {
     assert_eq!(client.closed().await.0, Closed::Code(4008));
 }
 
-#[tokio::test]
-async fn a_silent_connection_is_closed_after_the_idle_timeout() {
-    let server = TestServer::start(ServerConfig {
+fn idle_after_300_ms() -> ServerConfig {
+    ServerConfig {
         idle_timeout: Duration::from_millis(300),
         ..ServerConfig::default()
-    })
-    .await;
+    }
+}
+
+#[tokio::test]
+async fn a_silent_connection_is_closed_after_the_idle_timeout() {
+    let server = TestServer::start(idle_after_300_ms()).await;
     let (mut facilitator, _, _) = room(&server).await;
     assert_eq!(facilitator.closed().await.0, Closed::Code(1000));
 }
 
 #[tokio::test]
 async fn a_connection_that_keeps_talking_outlives_the_idle_timeout() {
-    let server = TestServer::start(ServerConfig {
-        idle_timeout: Duration::from_millis(300),
-        ..ServerConfig::default()
-    })
-    .await;
+    let server = TestServer::start(idle_after_300_ms()).await;
     let (mut facilitator, _, _) = room(&server).await;
     // Ten times the timeout, never silent for more than a third of it.
     for _ in 0..30 {
