@@ -26,6 +26,9 @@ pub const ACK_LATENCY: &str = "allssam_request_ack_seconds";
 pub const STORE_COMMITS: &str = "allssam_store_commits_total";
 /// Submissions (a room's batch of records) the store's writer committed.
 pub const STORE_SUBMISSIONS: &str = "allssam_store_submissions_total";
+/// Times the checkpoint thread copied the whole WAL, so that it starts again
+/// from its beginning (store/checkpoint.rs).
+pub const STORE_WAL_RESTARTS: &str = "allssam_store_wal_restarts_total";
 
 static HANDLE: OnceLock<Option<PrometheusHandle>> = OnceLock::new();
 
@@ -86,6 +89,10 @@ fn describe() {
         STORE_SUBMISSIONS,
         "Rooms' submissions committed (several share a transaction)"
     );
+    metrics::describe_counter!(
+        STORE_WAL_RESTARTS,
+        "Times the whole WAL was copied into the data file, holding the writer between two commits"
+    );
 }
 
 /// The exporter renders a metric only once it has been touched: a fresh
@@ -102,6 +109,7 @@ fn register_at_zero() {
     LazyLock::force(&LATENCY);
     LazyLock::force(&COMMITS);
     LazyLock::force(&SUBMISSIONS);
+    LazyLock::force(&WAL_RESTARTS);
 }
 
 /// A connection opened (`+1`) or closed (`-1`).
@@ -122,6 +130,7 @@ static OUT: LazyLock<metrics::Counter> = LazyLock::new(|| counter!(MESSAGES_OUT)
 static LATENCY: LazyLock<metrics::Histogram> = LazyLock::new(|| histogram!(ACK_LATENCY));
 static COMMITS: LazyLock<metrics::Counter> = LazyLock::new(|| counter!(STORE_COMMITS));
 static SUBMISSIONS: LazyLock<metrics::Counter> = LazyLock::new(|| counter!(STORE_SUBMISSIONS));
+static WAL_RESTARTS: LazyLock<metrics::Counter> = LazyLock::new(|| counter!(STORE_WAL_RESTARTS));
 
 /// A text frame arrived.
 pub fn message_in() {
@@ -139,6 +148,11 @@ pub fn messages_out(n: u64) {
 pub fn store_commit(submissions: u64) {
     COMMITS.increment(1);
     SUBMISSIONS.increment(submissions);
+}
+
+/// The checkpoint thread copied the whole WAL at the writer's gate.
+pub fn store_wal_restart() {
+    WAL_RESTARTS.increment(1);
 }
 
 /// A request was refused with `code`.

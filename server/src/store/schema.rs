@@ -106,7 +106,11 @@ pub(crate) fn latest_version() -> usize {
 
 /// Opens the writer connection: checks the file, sets WAL and the sync
 /// mode, applies pending migrations.
-pub(crate) fn open_writer(path: &Path, sync: SyncMode) -> Result<Connection, OpenError> {
+pub(crate) fn open_writer(
+    path: &Path,
+    sync: SyncMode,
+    backstop_frames: u32,
+) -> Result<Connection, OpenError> {
     let mut conn = Connection::open(path).map_err(|e| classify(path, e))?;
     configure(path, &conn)?;
     check_file(path, &conn)?;
@@ -131,18 +135,17 @@ pub(crate) fn open_writer(path: &Path, sync: SyncMode) -> Result<Connection, Ope
             reason: format!("schema migration failed: {e}"),
         })?;
     // A commit should not wait for a checkpoint: the checkpoint thread
-    // copies the WAL; the writer's own checkpoint is a backstop that lets
-    // the WAL restart (see checkpoint.rs). It waits for 16,384 pages (64 MB
-    // of WAL): the commit that runs it waits for its fsyncs (~10 ms here),
-    // so under heavy writes that pause comes every few seconds, not several
-    // times a second. The page cache (8 MB) holds the index pages that
-    // ~2,000 rooms' appends touch; a much larger one costs every commit a
-    // scan of its hash table (`pcache1TruncateUnsafe`: 3.3 % of the server's
-    // samples with 64 MB at 10,000 chatting players, 1.1 % with 8 MB).
-    conn.execute_batch(
-        "PRAGMA wal_autocheckpoint = 16384; \
-         PRAGMA cache_size = -8192;",
-    )
+    // copies the WAL and makes it restart (checkpoint.rs). The writer's own
+    // checkpoint, which would run inside a commit and wait for its fsyncs,
+    // is only a backstop in case that thread falls behind. The page cache
+    // (8 MB) holds the index pages that ~2,000 rooms' appends touch; a much
+    // larger one costs every commit a scan of its hash table
+    // (`pcache1TruncateUnsafe`: 3.3 % of the server's samples with 64 MB at
+    // 10,000 chatting players, 1.1 % with 8 MB).
+    conn.execute_batch(&format!(
+        "PRAGMA wal_autocheckpoint = {backstop_frames}; \
+         PRAGMA cache_size = -8192;"
+    ))
     .map_err(|e| classify(path, e))?;
     conn.set_prepared_statement_cache_capacity(32);
     Ok(conn)

@@ -33,6 +33,8 @@ pub struct StoreStats {
     pub batches: u64,
     /// Submissions they carried.
     pub jobs: u64,
+    /// Times the checkpoint thread copied the whole WAL so that it restarts.
+    pub wal_restarts: u64,
 }
 
 impl SqliteStore {
@@ -41,11 +43,13 @@ impl SqliteStore {
     /// the reason, and left as it was.
     pub fn open(path: impl AsRef<Path>, options: StoreOptions) -> Result<Self, OpenError> {
         let path = path.as_ref().to_owned();
-        let conn = schema::open_writer(&path, options.sync)?;
+        let restart_at = options.wal_restart_frames.max(1);
+        let conn = schema::open_writer(&path, options.sync, restart_at.saturating_mul(2))?;
         let reader = schema::open_reader(&path)?;
-        let checkpointer = Checkpointer::start(&path, options.sync)?;
-        let (tx, rx) = mpsc::channel(options.queue.max(1));
         let counters = Arc::new(Counters::default());
+        let checkpointer =
+            Checkpointer::start(&path, options.sync, restart_at, Arc::clone(&counters))?;
+        let (tx, rx) = mpsc::channel(options.queue.max(1));
         let thread_counters = Arc::clone(&counters);
         let max_batch = options.max_batch.max(1);
         std::thread::Builder::new()
@@ -73,6 +77,7 @@ impl SqliteStore {
         StoreStats {
             batches: self.counters.batches.load(Ordering::Relaxed),
             jobs: self.counters.jobs.load(Ordering::Relaxed),
+            wal_restarts: self.counters.wal_restarts.load(Ordering::Relaxed),
         }
     }
 

@@ -27,6 +27,7 @@ type Reply = oneshot::Sender<Result<(), StoreError>>;
 pub(crate) struct Counters {
     pub(crate) batches: AtomicU64,
     pub(crate) jobs: AtomicU64,
+    pub(crate) wal_restarts: AtomicU64,
 }
 
 /// Runs until every sender is gone or a `Close` arrives. Jobs are committed
@@ -40,6 +41,7 @@ pub(crate) fn run(
     checkpointer: Checkpointer,
 ) {
     let mut batch: Vec<(Vec<Write>, Reply)> = Vec::new();
+    let gate = checkpointer.gate();
     while let Some(first) = rx.blocking_recv() {
         let mut close = None;
         let mut next = Some(first);
@@ -58,6 +60,9 @@ pub(crate) fn run(
             }
         }
         if !batch.is_empty() {
+            // Between two commits the checkpoint thread may hold the gate,
+            // for the short copy that lets the WAL restart.
+            let _held = gate.hold();
             commit_batch(&mut conn, &mut batch, &counters);
         }
         if let Some(done) = close {
