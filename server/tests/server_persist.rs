@@ -359,3 +359,32 @@ fn a_corrupt_or_truncated_file_stops_the_start_up_with_a_clear_message() {
         let _ = std::fs::remove_dir_all(data.parent().unwrap());
     }
 }
+
+/// A second server on the same data file (a restart while the old one still
+/// runs, a typo in a unit file) stops at once and says why; the first goes on.
+#[test]
+fn a_second_server_on_the_same_data_file_stops_with_a_clear_message() {
+    let data = temp_file("in-use");
+    let first = Server::start(&data);
+    let out = Command::new(env!("CARGO_BIN_EXE_allssam-server"))
+        .args(["--listen", "127.0.0.1:0", "--data"])
+        .arg(&data)
+        .env("RUST_LOG", "off")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(75), "{stderr}");
+    assert!(
+        stderr.contains("in use by another All-ssam server"),
+        "{stderr}"
+    );
+    assert!(stderr.contains(&data.display().to_string()), "{stderr}");
+    let health = std::net::TcpStream::connect(first.addr);
+    assert!(health.is_ok(), "the first server stopped answering");
+
+    // Once the first is gone (even by SIGKILL), the file opens again.
+    first.kill9();
+    let again = Server::start(&data);
+    drop(again);
+    let _ = std::fs::remove_dir_all(data.parent().unwrap());
+}

@@ -164,3 +164,33 @@ fn a_good_file_reopens_and_an_empty_path_is_a_new_store() {
     let fresh = dir.path().join("fresh.db");
     assert!(open(&fresh).is_ok());
 }
+
+/// Two servers on one file would each believe they own its rooms: the second
+/// is refused while the first runs, and opens once the first has stopped.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_file_another_server_has_open_is_refused_until_it_stops() {
+    let dir = TempDir::new();
+    let first = open(&dir.db()).unwrap();
+    first.write(vec![create_room("ABCDEF", 1)]).await.unwrap();
+
+    let err = match open(&dir.db()) {
+        Ok(_) => panic!("a second store opened a file in use"),
+        Err(e) => e,
+    };
+    assert!(matches!(err, OpenError::InUse { .. }), "{err:?}");
+    assert_eq!(err.exit_code(), 75);
+    assert_eq!(err.path(), dir.db());
+    assert!(err.to_string().contains("allssam.db.lock"), "{err}");
+
+    // The refused open changed nothing: the first store still writes.
+    first
+        .write(vec![append("ABCDEF", record(1, P1, Some(1)))])
+        .await
+        .unwrap();
+    first.close().await;
+
+    let second = open(&dir.db()).unwrap();
+    let recovered = second.recovery(8).await.unwrap();
+    assert_eq!(recovered.rooms.len(), 1);
+    second.close().await;
+}

@@ -181,7 +181,7 @@ mod tests {
     /// and a checkpoint connection, as `SqliteStore::open` makes them.
     fn files(dir: &tempfile::TempDir) -> (Connection, Connection) {
         let path = dir.path().join("allssam.db");
-        let writer = schema::open_writer(&path, SyncMode::Normal, u32::MAX).unwrap();
+        let (writer, _lock) = schema::open_writer(&path, SyncMode::Normal, u32::MAX).unwrap();
         writer
             .execute_batch("CREATE TABLE filler (x BLOB)")
             .unwrap();

@@ -51,6 +51,17 @@ pub enum OpenError {
         /// The newest this binary knows.
         known: usize,
     },
+    /// Another server (or a server still stopping) has the file open: two
+    /// servers writing one file would each believe it owns its rooms.
+    #[error(
+        "the data file {path} is in use by another All-ssam server (it holds {lock}); stop that server first, or give this one another --data"
+    )]
+    InUse {
+        /// The data file.
+        path: PathBuf,
+        /// The lock file beside it.
+        lock: PathBuf,
+    },
     /// Setting up the file failed (WAL mode, a migration).
     #[error("cannot prepare the data file {path}: {reason}")]
     Setup {
@@ -70,13 +81,15 @@ impl OpenError {
             | OpenError::Corrupt { path, .. }
             | OpenError::Foreign { path }
             | OpenError::NewerSchema { path, .. }
+            | OpenError::InUse { path, .. }
             | OpenError::Setup { path, .. } => path,
         }
     }
 
     /// A process exit code in the spirit of BSD `sysexits.h`: 65 (bad data)
     /// for a file that is not ours, damaged or too new; 74 (I/O error) when
-    /// it cannot be opened or prepared.
+    /// it cannot be opened or prepared; 75 (try again later) when another
+    /// server has it.
     pub fn exit_code(&self) -> u8 {
         match self {
             OpenError::NotADatabase { .. }
@@ -84,6 +97,7 @@ impl OpenError {
             | OpenError::Foreign { .. }
             | OpenError::NewerSchema { .. } => 65,
             OpenError::Unreadable { .. } | OpenError::Setup { .. } => 74,
+            OpenError::InUse { .. } => 75,
         }
     }
 }

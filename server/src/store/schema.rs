@@ -110,10 +110,12 @@ pub(crate) fn open_writer(
     path: &Path,
     sync: SyncMode,
     backstop_frames: u32,
-) -> Result<Connection, OpenError> {
+) -> Result<(Connection, std::fs::File), OpenError> {
     let mut conn = Connection::open(path).map_err(|e| classify(path, e))?;
     configure(path, &conn)?;
     check_file(path, &conn)?;
+    // Before anything is written to the file.
+    let lock = lock(path)?;
     let mode: String = conn
         .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
         .map_err(|e| classify(path, e))?;
@@ -148,7 +150,36 @@ pub(crate) fn open_writer(
     ))
     .map_err(|e| classify(path, e))?;
     conn.set_prepared_statement_cache_capacity(32);
-    Ok(conn)
+    Ok((conn, lock))
+}
+
+/// Takes `<data file>.lock` (created if need be, never deleted: deleting a
+/// lock file races with the next server taking it). The kernel drops the
+/// lock when the process ends, however it ends.
+fn lock(path: &Path) -> Result<std::fs::File, OpenError> {
+    let mut name = path.as_os_str().to_owned();
+    name.push(".lock");
+    let lock = std::path::PathBuf::from(name);
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&lock)
+        .map_err(|e| OpenError::Setup {
+            path: path.to_owned(),
+            reason: format!("cannot open the lock file {}: {e}", lock.display()),
+        })?;
+    match file.try_lock() {
+        Ok(()) => Ok(file),
+        Err(std::fs::TryLockError::WouldBlock) => Err(OpenError::InUse {
+            path: path.to_owned(),
+            lock,
+        }),
+        Err(std::fs::TryLockError::Error(e)) => Err(OpenError::Setup {
+            path: path.to_owned(),
+            reason: format!("cannot lock {}: {e}", lock.display()),
+        }),
+    }
 }
 
 /// Opens a reading connection on a file `open_writer` has prepared.

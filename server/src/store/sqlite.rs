@@ -44,7 +44,7 @@ impl SqliteStore {
     pub fn open(path: impl AsRef<Path>, options: StoreOptions) -> Result<Self, OpenError> {
         let path = path.as_ref().to_owned();
         let restart_at = options.wal_restart_frames.max(1);
-        let conn = schema::open_writer(&path, options.sync, restart_at.saturating_mul(2))?;
+        let (conn, lock) = schema::open_writer(&path, options.sync, restart_at.saturating_mul(2))?;
         let reader = schema::open_reader(&path)?;
         let counters = Arc::new(Counters::default());
         let checkpointer =
@@ -54,7 +54,7 @@ impl SqliteStore {
         let max_batch = options.max_batch.max(1);
         std::thread::Builder::new()
             .name("store-writer".into())
-            .spawn(move || writer::run(conn, rx, max_batch, thread_counters, checkpointer))
+            .spawn(move || writer::run(conn, rx, max_batch, thread_counters, checkpointer, lock))
             .map_err(|e| OpenError::Setup {
                 path: path.clone(),
                 reason: format!("cannot start the writer thread: {e}"),

@@ -39,6 +39,7 @@ pub(crate) fn run(
     max_batch: usize,
     counters: Arc<Counters>,
     checkpointer: Checkpointer,
+    lock: std::fs::File,
 ) {
     let mut batch: Vec<(Vec<Write>, Reply)> = Vec::new();
     let gate = checkpointer.gate();
@@ -73,6 +74,8 @@ pub(crate) fn run(
                 tracing::warn!(error = %e, "store checkpoint at close failed");
             }
             drop(conn);
+            // Only now may another server open the file.
+            drop(lock);
             // The closer may have given up waiting; nothing more to do.
             let _ = done.send(());
             return;
@@ -80,6 +83,8 @@ pub(crate) fn run(
     }
     // Every sender is gone without a `Close`.
     checkpointer.stop();
+    drop(conn);
+    drop(lock);
 }
 
 fn commit_batch(conn: &mut Connection, batch: &mut Vec<(Vec<Write>, Reply)>, counters: &Counters) {
