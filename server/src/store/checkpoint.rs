@@ -6,13 +6,14 @@
 //! when a write transaction begins with every frame copied, which under
 //! steady writes never happens by itself: the writer appends while the copy
 //! runs. So once the WAL holds `wal_restart_frames` (StoreOptions) frames,
-//! the thread copies until little is left, then holds the writer at its
-//! [`Gate`] (between two commits) for one last copy; the writer's next
-//! commit restarts the WAL. Before, the writer's own checkpoint did that
-//! copy inside a commit: at 19,000 acks a second, one or two commits a
-//! second took 20–80 ms (bench/README.md). The writer keeps a higher
-//! `wal_autocheckpoint` only as a backstop.
+//! the thread copies until little is left, syncs the main file, then holds
+//! the writer at its [`Gate`] (between two commits) for one last copy; the
+//! writer's next commit restarts the WAL. Before, the writer's own
+//! checkpoint did that copy inside a commit: at 19,000 acks a second, one
+//! or two commits a second took 20–80 ms (bench/README.md). The writer keeps
+//! a higher `wal_autocheckpoint` only as a backstop.
 
+use std::fs::File;
 use std::path::Path;
 use std::sync::atomic::Ordering;
 use std::sync::mpsc::{self, RecvTimeoutError};
@@ -62,6 +63,7 @@ impl Checkpointer {
         sync: SyncMode,
         restart_at: u32,
         counters: Arc<Counters>,
+        data: Arc<File>,
     ) -> Result<Self, OpenError> {
         let conn = Connection::open(path)
             .and_then(|conn| {
@@ -83,6 +85,7 @@ impl Checkpointer {
             gate: gate.clone(),
             restart_at: i64::from(restart_at),
             counters,
+            data,
         };
         let thread = std::thread::Builder::new()
             .name("store-checkpoint".into())
@@ -113,6 +116,9 @@ struct Wal {
     gate: Gate,
     restart_at: i64,
     counters: Arc<Counters>,
+    /// The data file, to sync before the gate (never closed while the
+    /// writer's connection is open: see writer.rs `Held`).
+    data: Arc<File>,
 }
 
 fn run(conn: &Connection, stopped: &mpsc::Receiver<()>, wal: &Wal) {
@@ -140,6 +146,13 @@ fn copy(conn: &Connection, wal: &Wal) -> rusqlite::Result<()> {
             break;
         }
         left = passive(conn)?;
+    }
+    // The pass at the gate ends with an fsync of every page copied into the
+    // main file since the last complete pass: sync them now, while the
+    // writer goes on (it writes only the WAL), so that the wait at the gate
+    // covers only the last pass's pages.
+    if let Err(e) = wal.data.sync_data() {
+        tracing::debug!(error = %e, "store data file sync failed");
     }
     let _writer_held = wal.gate.hold();
     if passive(conn)?.behind() == 0 {
@@ -195,11 +208,12 @@ mod tests {
             .unwrap();
     }
 
-    fn wal(restart_at: i64) -> Wal {
+    fn wal(dir: &tempfile::TempDir, restart_at: i64) -> Wal {
         Wal {
             gate: Gate::default(),
             restart_at,
             counters: Arc::default(),
+            data: Arc::new(File::open(dir.path().join("allssam.db")).unwrap()),
         }
     }
 
@@ -212,7 +226,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let (writer, conn) = files(&dir);
         fill(&writer, 4);
-        let wal = wal(1_000);
+        let wal = wal(&dir, 1_000);
         copy(&conn, &wal).unwrap();
         assert_eq!(restarts(&wal), 0);
         let after = passive(&conn).unwrap();
@@ -228,7 +242,7 @@ mod tests {
         let (writer, conn) = files(&dir);
         fill(&writer, 64);
         let long = passive(&conn).unwrap().log;
-        let wal = Arc::new(wal(32));
+        let wal = Arc::new(wal(&dir, 32));
 
         // The writer is inside a commit: the last copy must wait for it.
         let held = wal.gate.hold();

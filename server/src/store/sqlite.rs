@@ -15,7 +15,7 @@ use super::types::{
     Json, LogRecord, RecoveredRoom, Recovery, RoomInfo, Seat, Snapshot, TokenGrant, TokenHash,
     Write,
 };
-use super::writer::{self, Counters, Job, as_i64};
+use super::writer::{self, Counters, Held, Job, as_i64};
 use super::{BoxFuture, Durable, Store, StoreOptions};
 
 /// The embedded store. Cheap to share behind an `Arc`.
@@ -47,14 +47,29 @@ impl SqliteStore {
         let (conn, lock) = schema::open_writer(&path, options.sync, restart_at.saturating_mul(2))?;
         let reader = schema::open_reader(&path)?;
         let counters = Arc::new(Counters::default());
-        let checkpointer =
-            Checkpointer::start(&path, options.sync, restart_at, Arc::clone(&counters))?;
+        let data = std::fs::File::open(&path)
+            .map(Arc::new)
+            .map_err(|e| OpenError::Setup {
+                path: path.clone(),
+                reason: format!("cannot open the data file for syncing: {e}"),
+            })?;
+        let checkpointer = Checkpointer::start(
+            &path,
+            options.sync,
+            restart_at,
+            Arc::clone(&counters),
+            Arc::clone(&data),
+        )?;
+        let held = Held {
+            _lock: lock,
+            _data: data,
+        };
         let (tx, rx) = mpsc::channel(options.queue.max(1));
         let thread_counters = Arc::clone(&counters);
         let max_batch = options.max_batch.max(1);
         std::thread::Builder::new()
             .name("store-writer".into())
-            .spawn(move || writer::run(conn, rx, max_batch, thread_counters, checkpointer, lock))
+            .spawn(move || writer::run(conn, rx, max_batch, thread_counters, checkpointer, held))
             .map_err(|e| OpenError::Setup {
                 path: path.clone(),
                 reason: format!("cannot start the writer thread: {e}"),

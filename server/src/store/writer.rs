@@ -30,6 +30,15 @@ pub(crate) struct Counters {
     pub(crate) wal_restarts: AtomicU64,
 }
 
+/// What the writer keeps until its connection is closed: the lock that keeps
+/// other servers out, and the checkpoint thread's handle on the data file
+/// (closing any handle on a SQLite file drops the process's POSIX locks on
+/// it, SQLite's included, so that one is closed last).
+pub(crate) struct Held {
+    pub(crate) _lock: std::fs::File,
+    pub(crate) _data: Arc<std::fs::File>,
+}
+
 /// Runs until every sender is gone or a `Close` arrives. Jobs are committed
 /// in the order they were queued, so when one job's commit is reported,
 /// every job queued before it is committed too.
@@ -39,7 +48,7 @@ pub(crate) fn run(
     max_batch: usize,
     counters: Arc<Counters>,
     checkpointer: Checkpointer,
-    lock: std::fs::File,
+    held: Held,
 ) {
     let mut batch: Vec<(Vec<Write>, Reply)> = Vec::new();
     let gate = checkpointer.gate();
@@ -75,7 +84,7 @@ pub(crate) fn run(
             }
             drop(conn);
             // Only now may another server open the file.
-            drop(lock);
+            drop(held);
             // The closer may have given up waiting; nothing more to do.
             let _ = done.send(());
             return;
@@ -84,7 +93,7 @@ pub(crate) fn run(
     // Every sender is gone without a `Close`.
     checkpointer.stop();
     drop(conn);
-    drop(lock);
+    drop(held);
 }
 
 fn commit_batch(conn: &mut Connection, batch: &mut Vec<(Vec<Write>, Reply)>, counters: &Counters) {
