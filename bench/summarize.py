@@ -84,10 +84,12 @@ for kind, per, goal in [("idle-server", 8, 16), ("park-server", 1, 32)]:
         each = (m["rss_after_kib"] - m["rss_before_kib"]) / max(count, 1)
         extra = ""
         if "rss_mid_kib" in m:
-            # The second batch's delta (buffers of the first's connections reused).
+            # The later batches' average (memory the first's connections freed reused).
+            later = m.get("later_batches", 1)
             first = (m["rss_mid_kib"] - m["rss_before_kib"]) / max(count, 1)
-            each = (m["rss_after_kib"] - m["rss_mid_kib"]) / max(count, 1)
-            extra = f" (second batch; the first batch, with its connections' buffers: {first:.1f} KiB)"
+            each = (m["rss_after_kib"] - m["rss_mid_kib"]) / max(count * later, 1)
+            extra = (f" (average of {later} later batches; the first batch, with the memory "
+                     f"its connections freed: {first:.1f} KiB)")
         e = s.get("idle-echo")
         if kind == "idle-server" and e:
             extra = f" (echo: {(e['rss_after_kib'] - e['rss_before_kib']) / max(e['rooms'] * 8, 1):.1f} KiB)"
