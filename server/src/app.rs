@@ -28,7 +28,7 @@ use crate::{connection, export, metrics, recovery};
 /// A request is a few hundred bytes; a longer one takes more than one read.
 pub const READ_BUFFER: usize = 2 * 1024;
 /// Frames handed to the socket are gathered up to this many bytes before a
-/// write: the writer (outbound.rs) feeds every queued frame then flushes
+/// write: the writer (outbound/writer.rs) feeds every queued frame then flushes
 /// once, so a burst to one client leaves in one syscall. The buffer keeps
 /// its capacity, so it is also the most a connection holds for writing.
 pub const WRITE_BUFFER: usize = 8 * 1024;

@@ -399,7 +399,7 @@ impl Room {
     /// Sends each event to every attached connection whose viewer may see it.
     /// Its JSON is built once per emitted event (the engine emits one per
     /// distinct content) and shared: each connection's writer wraps it in
-    /// the envelope with that connection's `seq` (outbound.rs `Out::Event`).
+    /// the envelope with that connection's `seq` (outbound/queue.rs `Out::Event`).
     pub(super) fn fan_out(&mut self, events: &[Emitted]) {
         for emitted in events {
             let body: Arc<str> = match serde_json::to_string(&emitted.event) {
