@@ -9,6 +9,7 @@
 //! applies the next requests (pipeline.rs).
 
 mod memory;
+mod openings;
 mod pipeline;
 mod requests;
 mod restore;
