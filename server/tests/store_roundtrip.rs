@@ -315,10 +315,22 @@ async fn a_failing_submission_is_rolled_back_alone(store: &dyn Store) {
     assert_eq!(log, vec![record(1, P1, Some(1)), record(2, P2, Some(9))]);
 }
 
-async fn after_close_submissions_fail_as_closed(store: &dyn Store) {
+async fn after_close_submissions_and_reads_fail_as_closed(store: &dyn Store) {
+    store.write(vec![create_room("ABCDEF", 1)]).await.unwrap();
     store.close().await;
-    let result = store.write(vec![create_room("ABCDEF", 1)]).await;
+    let result = store.write(vec![create_room("GHIJKL", 1)]).await;
     assert!(matches!(result, Err(StoreError::Closed)));
+    // The file store closes its reading connection too, before the writer
+    // gives up the file: nothing of this process keeps it open after.
+    assert!(matches!(
+        store.room("ABCDEF").await,
+        Err(StoreError::Closed)
+    ));
+    assert!(matches!(
+        store.log("ABCDEF", 0).await,
+        Err(StoreError::Closed)
+    ));
+    assert!(matches!(store.recovery(4).await, Err(StoreError::Closed)));
 }
 
 async fn clock_offset_is_stored_and_a_request_id_keeps_all_its_bits(store: &dyn Store) {
@@ -374,7 +386,7 @@ on_both_stores!(
     recovery_lists_unfinished_rooms_with_snapshot_tail_and_retry_memory,
     ended_rooms_past_retention_are_listed_and_removed_with_everything,
     a_failing_submission_is_rolled_back_alone,
-    after_close_submissions_fail_as_closed,
+    after_close_submissions_and_reads_fail_as_closed,
     clock_offset_is_stored_and_a_request_id_keeps_all_its_bits,
 );
 

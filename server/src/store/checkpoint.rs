@@ -15,12 +15,13 @@
 
 use std::fs::File;
 use std::path::Path;
+use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::sync::mpsc::{self, RecvTimeoutError};
-use std::sync::{Arc, Mutex, MutexGuard};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
+use parking_lot::{Mutex, MutexGuard};
 use rusqlite::Connection;
 
 use super::SyncMode;
@@ -38,14 +39,21 @@ const CLOSE_ENOUGH: i64 = 512;
 const MAX_PASSES: usize = 4;
 
 /// Held by the writer around each commit, and by the checkpoint thread for
-/// the last copy before the WAL restarts.
+/// the last copy before the WAL restarts. The writer gives it up fairly
+/// ([`Gate::release`]): under load it takes it again within microseconds,
+/// and a plain unlock would let it starve the waiting checkpoint thread.
 #[derive(Clone, Default)]
 pub(crate) struct Gate(Arc<Mutex<()>>);
 
 impl Gate {
-    /// Waits for the gate. The mutex guards no data, so a poisoned one is fine.
+    /// Waits for the gate.
     pub(crate) fn hold(&self) -> MutexGuard<'_, ()> {
-        self.0.lock().unwrap_or_else(|p| p.into_inner())
+        self.0.lock()
+    }
+
+    /// Gives the gate up, to the thread waiting for it if there is one.
+    pub(crate) fn release(held: MutexGuard<'_, ()>) {
+        MutexGuard::unlock_fair(held);
     }
 }
 
@@ -75,9 +83,9 @@ impl Checkpointer {
                 })?;
                 Ok(conn)
             })
-            .map_err(|source| OpenError::Unreadable {
+            .map_err(|e| OpenError::Unreadable {
                 path: path.to_owned(),
-                source,
+                source: e.into(),
             })?;
         let (stop, stopped) = mpsc::channel::<()>();
         let gate = Gate::default();
@@ -154,16 +162,18 @@ fn copy(conn: &Connection, wal: &Wal) -> rusqlite::Result<()> {
     if let Err(e) = wal.data.sync_data() {
         tracing::debug!(error = %e, "store data file sync failed");
     }
-    let _writer_held = wal.gate.hold();
-    if passive(conn)?.behind() == 0 {
+    let _writer_stopped = wal.gate.hold();
+    if passive(conn)?.complete() {
         wal.counters.wal_restarts.fetch_add(1, Ordering::Relaxed);
         crate::metrics::store_wal_restart();
     }
     Ok(())
 }
 
-/// What `PRAGMA wal_checkpoint` reports: frames in the WAL, frames copied.
+/// What `PRAGMA wal_checkpoint` reports: whether another checkpoint had the
+/// WAL (then both counts are -1), frames in the WAL, frames copied.
 struct Progress {
+    busy: bool,
     log: i64,
     copied: i64,
 }
@@ -172,11 +182,18 @@ impl Progress {
     fn behind(&self) -> i64 {
         self.log - self.copied
     }
+
+    /// Every frame copied: the writer's next commit starts the WAL over
+    /// (unless a reader still uses its frames).
+    fn complete(&self) -> bool {
+        !self.busy && self.log > 0 && self.copied == self.log
+    }
 }
 
 fn passive(conn: &Connection) -> rusqlite::Result<Progress> {
     conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| {
         Ok(Progress {
+            busy: r.get::<_, i64>(0)? != 0,
             log: r.get(1)?,
             copied: r.get(2)?,
         })
@@ -194,7 +211,8 @@ mod tests {
     /// and a checkpoint connection, as `SqliteStore::open` makes them.
     fn files(dir: &tempfile::TempDir) -> (Connection, Connection) {
         let path = dir.path().join("allssam.db");
-        let (writer, _lock) = schema::open_writer(&path, SyncMode::Normal, u32::MAX).unwrap();
+        // 0: the writer never checkpoints itself.
+        let (writer, _lock) = schema::open_writer(&path, SyncMode::Normal, 0).unwrap();
         writer
             .execute_batch("CREATE TABLE filler (x BLOB)")
             .unwrap();
@@ -251,6 +269,7 @@ mod tests {
             std::thread::spawn(move || copy(&conn, &wal).map(|()| conn))
         };
         std::thread::sleep(Duration::from_millis(200));
+        assert!(!copier.is_finished(), "the copy did not wait at the gate");
         assert_eq!(
             restarts(&wal),
             0,

@@ -13,9 +13,9 @@ pub enum OpenError {
     Unreadable {
         /// The data file.
         path: PathBuf,
-        /// SQLite's reason.
+        /// SQLite's or the system's reason.
         #[source]
-        source: rusqlite::Error,
+        source: Box<dyn std::error::Error + Send + Sync>,
     },
     /// The file is not a SQLite database (random bytes, another format, a
     /// damaged header).

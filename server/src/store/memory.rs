@@ -52,6 +52,21 @@ impl MemoryStore {
         let mut inner = self.inner.lock().unwrap_or_else(|p| p.into_inner());
         f(&mut inner)
     }
+
+    /// A read, as an answer: `Closed` once the store is, like the file store's.
+    fn read<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Inner) -> T,
+    ) -> BoxFuture<'_, Result<T, StoreError>> {
+        let result = self.with(|inner| {
+            if inner.closed {
+                Err(StoreError::Closed)
+            } else {
+                Ok(f(inner))
+            }
+        });
+        Box::pin(async move { result })
+    }
 }
 
 impl Store for MemoryStore {
@@ -85,7 +100,7 @@ impl Store for MemoryStore {
     }
 
     fn token(&self, hash: TokenHash) -> BoxFuture<'_, Result<Option<TokenGrant>, StoreError>> {
-        let grant = self.with(|inner| {
+        self.read(move |inner| {
             let token = inner.tokens.get(&hash).filter(|t| !t.revoked)?;
             let room = inner.rooms.get(&token.room)?;
             Some(TokenGrant {
@@ -93,40 +108,36 @@ impl Store for MemoryStore {
                 seat: token.seat.clone(),
                 room_ended: room.info.ended_at_ms.is_some(),
             })
-        });
-        Box::pin(async move { Ok(grant) })
+        })
     }
 
     fn tokens(&self, code: &str) -> BoxFuture<'_, Result<Vec<(TokenHash, Seat)>, StoreError>> {
-        let tokens = self.with(|inner| {
+        self.read(|inner| {
             inner
                 .tokens
                 .iter()
                 .filter(|(_, t)| t.room == code && !t.revoked)
                 .map(|(hash, t)| (*hash, t.seat.clone()))
                 .collect()
-        });
-        Box::pin(async move { Ok(tokens) })
+        })
     }
 
     fn room(&self, code: &str) -> BoxFuture<'_, Result<Option<RoomInfo>, StoreError>> {
-        let info = self.with(|inner| inner.rooms.get(code).map(Room::info));
-        Box::pin(async move { Ok(info) })
+        self.read(|inner| inner.rooms.get(code).map(Room::info))
     }
 
     fn log(&self, code: &str, after_seq: u64) -> BoxFuture<'_, Result<Vec<LogRecord>, StoreError>> {
-        let log = self.with(|inner| {
+        self.read(|inner| {
             inner
                 .rooms
                 .get(code)
                 .map(|r| r.after(after_seq))
                 .unwrap_or_default()
-        });
-        Box::pin(async move { Ok(log) })
+        })
     }
 
     fn recovery(&self, answers_per_seat: usize) -> BoxFuture<'_, Result<Recovery, StoreError>> {
-        let recovery = self.with(|inner| Recovery {
+        self.read(|inner| Recovery {
             last_heartbeat_ms: inner.heartbeat,
             rooms: inner
                 .rooms
@@ -139,21 +150,20 @@ impl Store for MemoryStore {
                     answers: r.answers(answers_per_seat),
                 })
                 .collect(),
-        });
-        Box::pin(async move { Ok(recovery) })
+        })
     }
 
     fn ended_before(&self, cutoff_ms: u64) -> BoxFuture<'_, Result<Vec<String>, StoreError>> {
-        let mut ended: Vec<(u64, String)> = self.with(|inner| {
-            inner
+        self.read(|inner| {
+            let mut ended: Vec<(u64, String)> = inner
                 .rooms
                 .values()
                 .filter_map(|r| Some((r.info.ended_at_ms?, r.info.code.clone())))
                 .filter(|(at, _)| *at < cutoff_ms)
-                .collect()
-        });
-        ended.sort();
-        Box::pin(async move { Ok(ended.into_iter().map(|(_, code)| code).collect()) })
+                .collect();
+            ended.sort();
+            ended.into_iter().map(|(_, code)| code).collect()
+        })
     }
 
     fn close(&self) -> BoxFuture<'_, ()> {

@@ -154,8 +154,8 @@ pub trait Store: Send + Sync {
     /// Rooms that ended before `cutoff_ms` (wall clock), oldest first.
     fn ended_before(&self, cutoff_ms: u64) -> BoxFuture<'_, Result<Vec<String>, StoreError>>;
 
-    /// Commits everything queued and stops writing; later submissions fail
-    /// with [`StoreError::Closed`].
+    /// Commits everything queued and stops; later submissions and reads
+    /// fail with [`StoreError::Closed`].
     fn close(&self) -> BoxFuture<'_, ()>;
 }
 

@@ -111,11 +111,12 @@ pub(crate) fn open_writer(
     sync: SyncMode,
     backstop_frames: u32,
 ) -> Result<(Connection, std::fs::File), OpenError> {
+    // Before SQLite opens anything: a second server stops here, before it
+    // reads (or creates) a thing.
+    let lock = lock(path)?;
     let mut conn = Connection::open(path).map_err(|e| classify(path, e))?;
     configure(path, &conn)?;
     check_file(path, &conn)?;
-    // Before anything is written to the file.
-    let lock = lock(path)?;
     let mode: String = conn
         .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
         .map_err(|e| classify(path, e))?;
@@ -144,6 +145,8 @@ pub(crate) fn open_writer(
     // larger one costs every commit a scan of its hash table
     // (`pcache1TruncateUnsafe`: 3.3 % of the server's samples with 64 MB at
     // 10,000 chatting players, 1.1 % with 8 MB).
+    // SQLite reads the value as a 32-bit int; 0 turns the backstop off.
+    let backstop_frames = backstop_frames.min(i32::MAX.unsigned_abs());
     conn.execute_batch(&format!(
         "PRAGMA wal_autocheckpoint = {backstop_frames}; \
          PRAGMA cache_size = -8192;"
@@ -165,9 +168,9 @@ fn lock(path: &Path) -> Result<std::fs::File, OpenError> {
         .truncate(false)
         .write(true)
         .open(&lock)
-        .map_err(|e| OpenError::Setup {
+        .map_err(|e| OpenError::Unreadable {
             path: path.to_owned(),
-            reason: format!("cannot open the lock file {}: {e}", lock.display()),
+            source: format!("cannot open its lock file {}: {e}", lock.display()).into(),
         })?;
     match file.try_lock() {
         Ok(()) => Ok(file),
@@ -260,7 +263,10 @@ fn classify(path: &Path, e: rusqlite::Error) -> OpenError {
             path,
             detail: e.to_string(),
         },
-        _ => OpenError::Unreadable { path, source: e },
+        _ => OpenError::Unreadable {
+            path,
+            source: e.into(),
+        },
     }
 }
 

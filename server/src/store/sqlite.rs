@@ -15,14 +15,16 @@ use super::types::{
     Json, LogRecord, RecoveredRoom, Recovery, RoomInfo, Seat, Snapshot, TokenGrant, TokenHash,
     Write,
 };
-use super::writer::{self, Counters, Held, Job, as_i64};
+use super::writer::{self, Claim, Counters, Job, Writer, as_i64};
 use super::{BoxFuture, Durable, Store, StoreOptions};
 
 /// The embedded store. Cheap to share behind an `Arc`.
 pub struct SqliteStore {
     path: PathBuf,
+    /// Closed by `close` (or dropped before `jobs`, whose end lets the
+    /// writer give up its claim on the file): `None` once closed.
+    reader: Arc<Mutex<Option<Connection>>>,
     jobs: mpsc::Sender<Job>,
-    reader: Arc<Mutex<Connection>>,
     counters: Arc<Counters>,
 }
 
@@ -45,39 +47,43 @@ impl SqliteStore {
         let path = path.as_ref().to_owned();
         let restart_at = options.wal_restart_frames.max(1);
         let (conn, lock) = schema::open_writer(&path, options.sync, restart_at.saturating_mul(2))?;
+        let data = match std::fs::File::open(&path) {
+            Ok(file) => Arc::new(file),
+            Err(e) => {
+                drop(conn);
+                return Err(OpenError::Setup {
+                    path,
+                    reason: format!("cannot open the data file for syncing: {e}"),
+                });
+            }
+        };
+        // From here on, whatever fails, the connection closes before the
+        // lock and the sync handle (`Writer`'s field order).
+        let writer = Writer {
+            conn,
+            claim: Claim {
+                _lock: lock,
+                _data: Arc::clone(&data),
+            },
+        };
         let reader = schema::open_reader(&path)?;
         let counters = Arc::new(Counters::default());
-        let data = std::fs::File::open(&path)
-            .map(Arc::new)
-            .map_err(|e| OpenError::Setup {
-                path: path.clone(),
-                reason: format!("cannot open the data file for syncing: {e}"),
-            })?;
-        let checkpointer = Checkpointer::start(
-            &path,
-            options.sync,
-            restart_at,
-            Arc::clone(&counters),
-            Arc::clone(&data),
-        )?;
-        let held = Held {
-            _lock: lock,
-            _data: data,
-        };
+        let checkpointer =
+            Checkpointer::start(&path, options.sync, restart_at, Arc::clone(&counters), data)?;
         let (tx, rx) = mpsc::channel(options.queue.max(1));
         let thread_counters = Arc::clone(&counters);
         let max_batch = options.max_batch.max(1);
         std::thread::Builder::new()
             .name("store-writer".into())
-            .spawn(move || writer::run(conn, rx, max_batch, thread_counters, checkpointer, held))
+            .spawn(move || writer::run(writer, rx, max_batch, thread_counters, checkpointer))
             .map_err(|e| OpenError::Setup {
                 path: path.clone(),
                 reason: format!("cannot start the writer thread: {e}"),
             })?;
         Ok(SqliteStore {
             path,
+            reader: Arc::new(Mutex::new(Some(reader))),
             jobs: tx,
-            reader: Arc::new(Mutex::new(reader)),
             counters,
         })
     }
@@ -107,8 +113,9 @@ impl SqliteStore {
             tokio::task::spawn_blocking(move || {
                 // A panic while holding the lock cannot leave the connection
                 // half-changed (reads only), so a poisoned lock is still usable.
-                let mut conn = reader.lock().unwrap_or_else(|p| p.into_inner());
-                f(&mut conn)
+                let mut reader = reader.lock().unwrap_or_else(|p| p.into_inner());
+                let conn = reader.as_mut().ok_or(StoreError::Closed)?;
+                f(conn)
             })
             .await
             .map_err(|_| StoreError::Closed)?
@@ -242,6 +249,10 @@ impl Store for SqliteStore {
 
     fn close(&self) -> BoxFuture<'_, ()> {
         Box::pin(async move {
+            // The reading connection first: the writer, last, gives up the
+            // file (a poisoned lock only means a read panicked; still closable).
+            let reader = self.reader.lock().unwrap_or_else(|p| p.into_inner()).take();
+            drop(reader);
             let (done, closed) = oneshot::channel();
             // Already closed: nothing to wait for.
             if self.jobs.send(Job::Close { done }).await.is_ok() {

@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use rusqlite::{Connection, TransactionBehavior, params};
 use tokio::sync::{mpsc, oneshot};
 
-use super::checkpoint::Checkpointer;
+use super::checkpoint::{Checkpointer, Gate};
 use super::error::StoreError;
 use super::types::{Json, LogRecord, Write};
 
@@ -30,11 +30,18 @@ pub(crate) struct Counters {
     pub(crate) wal_restarts: AtomicU64,
 }
 
+/// The writer's connection and its claim on the data file, dropped in that
+/// order (struct fields drop in declaration order), on every path.
+pub(crate) struct Writer {
+    pub(crate) conn: Connection,
+    pub(crate) claim: Claim,
+}
+
 /// What the writer keeps until its connection is closed: the lock that keeps
 /// other servers out, and the checkpoint thread's handle on the data file
 /// (closing any handle on a SQLite file drops the process's POSIX locks on
-/// it, SQLite's included, so that one is closed last).
-pub(crate) struct Held {
+/// it, SQLite's included, so that one is closed after the connection).
+pub(crate) struct Claim {
     pub(crate) _lock: std::fs::File,
     pub(crate) _data: Arc<std::fs::File>,
 }
@@ -43,13 +50,13 @@ pub(crate) struct Held {
 /// in the order they were queued, so when one job's commit is reported,
 /// every job queued before it is committed too.
 pub(crate) fn run(
-    mut conn: Connection,
+    writer: Writer,
     mut rx: mpsc::Receiver<Job>,
     max_batch: usize,
     counters: Arc<Counters>,
     checkpointer: Checkpointer,
-    held: Held,
 ) {
+    let Writer { mut conn, claim } = writer;
     let mut batch: Vec<(Vec<Write>, Reply)> = Vec::new();
     let gate = checkpointer.gate();
     while let Some(first) = rx.blocking_recv() {
@@ -72,8 +79,9 @@ pub(crate) fn run(
         if !batch.is_empty() {
             // Between two commits the checkpoint thread may hold the gate,
             // for the short copy that lets the WAL restart.
-            let _held = gate.hold();
+            let gate_held = gate.hold();
             commit_batch(&mut conn, &mut batch, &counters);
+            Gate::release(gate_held);
         }
         if let Some(done) = close {
             checkpointer.stop();
@@ -84,7 +92,7 @@ pub(crate) fn run(
             }
             drop(conn);
             // Only now may another server open the file.
-            drop(held);
+            drop(claim);
             // The closer may have given up waiting; nothing more to do.
             let _ = done.send(());
             return;
@@ -93,7 +101,7 @@ pub(crate) fn run(
     // Every sender is gone without a `Close`.
     checkpointer.stop();
     drop(conn);
-    drop(held);
+    drop(claim);
 }
 
 fn commit_batch(conn: &mut Connection, batch: &mut Vec<(Vec<Write>, Reply)>, counters: &Counters) {
