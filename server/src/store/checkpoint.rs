@@ -35,8 +35,8 @@ const EVERY: Duration = Duration::from_millis(250);
 /// the short one at the gate.
 const CLOSE_ENOUGH: i64 = 512;
 
-/// Unlocked passes tried before the gate is taken anyway.
-const MAX_PASSES: usize = 4;
+/// Unlocked passes tried, at most, to get close enough for the gate.
+const MAX_PASSES: usize = 6;
 
 /// Held by the writer around each commit, and by the checkpoint thread for
 /// the last copy before the WAL restarts. The writer gives it up fairly
@@ -143,7 +143,9 @@ fn run(conn: &Connection, stopped: &mpsc::Receiver<()>, wal: &Wal) {
 }
 
 /// One round: copy the WAL; if it is long, copy until little is left, then
-/// the rest with the writer held, so that the WAL restarts.
+/// the rest with the writer held, so that the WAL restarts. A disk that
+/// cannot keep up skips the hold (the writer would wait for a long copy):
+/// the next round tries again, and the writer's backstop is there.
 fn copy(conn: &Connection, wal: &Wal) -> rusqlite::Result<()> {
     let mut left = passive(conn)?;
     if left.log < wal.restart_at {
@@ -155,12 +157,18 @@ fn copy(conn: &Connection, wal: &Wal) -> rusqlite::Result<()> {
         }
         left = passive(conn)?;
     }
+    if left.behind() > CLOSE_ENOUGH {
+        return Ok(());
+    }
     // The pass at the gate ends with an fsync of every page copied into the
     // main file since the last complete pass: sync them now, while the
-    // writer goes on (it writes only the WAL), so that the wait at the gate
-    // covers only the last pass's pages.
+    // writer goes on (it writes only the WAL), then copy what came in
+    // meanwhile, so that the wait at the gate covers only a few pages.
     if let Err(e) = wal.data.sync_data() {
         tracing::debug!(error = %e, "store data file sync failed");
+    }
+    if passive(conn)?.behind() > CLOSE_ENOUGH {
+        return Ok(());
     }
     let _writer_stopped = wal.gate.hold();
     if passive(conn)?.complete() {
