@@ -64,6 +64,20 @@ impl Drop for Server {
     }
 }
 
+/// Runs the binary on `data` expecting it to refuse to start: its exit code and stderr.
+fn start_refused(data: &Path) -> (Option<i32>, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_allssam-server"))
+        .args(["--listen", "127.0.0.1:0", "--data"])
+        .arg(data)
+        .env("RUST_LOG", "off")
+        .output()
+        .unwrap();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
 fn temp_file(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("allssam-persist-{}-{name}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
@@ -334,14 +348,8 @@ fn a_corrupt_or_truncated_file_stops_the_start_up_with_a_clear_message() {
     ] {
         let data = temp_file(name);
         std::fs::write(&data, &bytes).unwrap();
-        let out = Command::new(env!("CARGO_BIN_EXE_allssam-server"))
-            .args(["--listen", "127.0.0.1:0", "--data"])
-            .arg(&data)
-            .env("RUST_LOG", "off")
-            .output()
-            .unwrap();
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        assert_eq!(out.status.code(), Some(65), "{name}: {stderr}");
+        let (code, stderr) = start_refused(&data);
+        assert_eq!(code, Some(65), "{name}: {stderr}");
         assert!(
             stderr.contains(&data.display().to_string()),
             "{name}: {stderr}"
@@ -366,14 +374,8 @@ fn a_corrupt_or_truncated_file_stops_the_start_up_with_a_clear_message() {
 fn a_second_server_on_the_same_data_file_stops_with_a_clear_message() {
     let data = temp_file("in-use");
     let first = Server::start(&data);
-    let out = Command::new(env!("CARGO_BIN_EXE_allssam-server"))
-        .args(["--listen", "127.0.0.1:0", "--data"])
-        .arg(&data)
-        .env("RUST_LOG", "off")
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(75), "{stderr}");
+    let (code, stderr) = start_refused(&data);
+    assert_eq!(code, Some(75), "{stderr}");
     assert!(
         stderr.contains("in use by another All-ssam server"),
         "{stderr}"

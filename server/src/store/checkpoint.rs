@@ -125,7 +125,7 @@ struct Wal {
     restart_at: i64,
     counters: Arc<Counters>,
     /// The data file, to sync before the gate (never closed while the
-    /// writer's connection is open: see writer.rs `Held`).
+    /// writer's connection is open: see writer.rs `Claim`).
     data: Arc<File>,
 }
 
