@@ -72,6 +72,13 @@ impl Game {
             },
             sender,
         );
+        // Grown `CHAT_HISTORY` lines at a time, not doubled: rooms that chat
+        // at one pace reach each doubling together, and 2,375 rooms
+        // reallocating their whole history onto fresh pages in the same
+        // second held every answer up for a moment (bench/README.md).
+        if self.chat.len() == self.chat.capacity() {
+            self.chat.reserve_exact(CHAT_HISTORY);
+        }
         self.chat.push(ChatEntry {
             from,
             to,

@@ -29,6 +29,12 @@ impl Said {
         let speaker = from.map_or(Speaker::Facilitator, Speaker::Player);
         self.0.push((speaker, to, text));
         assert!(t.game.chat.len() <= CHAT_MAX, "the chat stays bounded");
+        assert!(
+            t.game.chat.capacity() <= CHAT_MAX + CHAT_HISTORY,
+            "its memory too, grown a step at a time (doubling reaches 2,048): {} lines reserved for {}",
+            t.game.chat.capacity(),
+            t.game.chat.len()
+        );
         if t.game.chat.len() <= before {
             // Just pruned: the views are most at risk now.
             assert!(t.game.chat.len() <= CHAT_KEPT);
