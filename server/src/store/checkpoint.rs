@@ -77,10 +77,7 @@ impl Checkpointer {
             .and_then(|conn| {
                 conn.busy_timeout(Duration::from_secs(5))?;
                 // The same durability for the main file as the writer's.
-                conn.execute_batch(match sync {
-                    SyncMode::Normal => "PRAGMA synchronous = NORMAL",
-                    SyncMode::Full => "PRAGMA synchronous = FULL",
-                })?;
+                conn.execute_batch(sync.pragma())?;
                 Ok(conn)
             })
             .map_err(|e| OpenError::Unreadable {

@@ -195,6 +195,17 @@ pub enum SyncMode {
     Full,
 }
 
+impl SyncMode {
+    /// The pragma that sets it on a connection (the writer's, and the
+    /// checkpoint thread's, which syncs the main file).
+    pub(crate) fn pragma(self) -> &'static str {
+        match self {
+            SyncMode::Normal => "PRAGMA synchronous = NORMAL",
+            SyncMode::Full => "PRAGMA synchronous = FULL",
+        }
+    }
+}
+
 impl std::str::FromStr for SyncMode {
     type Err = String;
 

@@ -104,8 +104,8 @@ pub(crate) fn latest_version() -> usize {
     MIGRATION_LIST.len()
 }
 
-/// Opens the writer connection: checks the file, sets WAL and the sync
-/// mode, applies pending migrations.
+/// Takes the data file's lock, then opens the writer connection: checks the
+/// file, sets WAL and the sync mode, applies pending migrations.
 pub(crate) fn open_writer(
     path: &Path,
     sync: SyncMode,
@@ -126,11 +126,9 @@ pub(crate) fn open_writer(
             reason: format!("WAL mode refused (journal mode is {mode})"),
         });
     }
-    let pragma = match sync {
-        SyncMode::Normal => "PRAGMA synchronous = NORMAL",
-        SyncMode::Full => "PRAGMA synchronous = FULL",
-    };
-    conn.execute_batch(pragma).map_err(|e| classify(path, e))?;
+
+    conn.execute_batch(sync.pragma())
+        .map_err(|e| classify(path, e))?;
     MIGRATIONS
         .to_latest(&mut conn)
         .map_err(|e| OpenError::Setup {
