@@ -217,8 +217,9 @@ async fn spectators_only_watch_and_stale_play_requests_are_wrong_phase() {
         .ask(json!({"type": "chat", "req": 1, "text": "hi"}))
         .await;
     assert_eq!(chat["code"], "forbidden");
+    // A facilitator request is `not_facilitator` from anyone else (PROTOCOL.md).
     let start = spectator.ask(json!({"type": "start", "req": 2})).await;
-    assert_eq!(start["code"], "forbidden");
+    assert_eq!(start["code"], "not_facilitator", "{start}");
 
     let stale = facilitator
         .ask(json!({"type": "chat", "req": 2, "text": "hi", "round": 3, "phase": "dealing"}))

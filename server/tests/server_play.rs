@@ -201,6 +201,11 @@ async fn a_player_kicked_during_play_gets_4003_and_his_token_stops_working() {
         .ask(json!({"type": "resume", "req": 1, "protocol": 1, "token": han.token}))
         .await;
     assert_eq!(refused["code"], "bad_token");
+    // Nor can the facilitator hand the kicked seat a new token.
+    let token = facilitator
+        .ask(json!({"type": "seat_token", "req": 4, "player": han.id}))
+        .await;
+    assert_eq!(token["code"], "invalid_target", "{token}");
 }
 
 #[tokio::test]

@@ -209,6 +209,13 @@ async fn a_bot_games_export_has_every_case_and_the_figures_in_every_format() {
     let (header, rows) = table(&text);
     assert_eq!(header, ["round", "phase", "kind", "from", "to", "amount"]);
     assert!(!rows.is_empty(), "salaries at least");
+    // Markets open each round's dealing, the first one included.
+    let salaries: Vec<_> = rows.iter().filter(|r| r[2] == "salary").collect();
+    assert!(!salaries.is_empty(), "{text}");
+    assert!(
+        salaries.iter().all(|r| r[0] != "0" && r[1] == "dealing"),
+        "{text}"
+    );
     assert!(
         rows.iter().all(|r| r[5].parse::<u64>().is_ok()),
         "amounts are numbers"

@@ -183,13 +183,15 @@ pub fn build(code: &str, config: RoomConfig, records: &[LogRecord]) -> Result<Re
         for emitted in applied.events {
             // Markets go to each player alone; the money they move belongs in the record.
             if let Event::PhaseChanged {
+                round,
+                phase,
                 market: Some(market),
                 ..
             } = &emitted.event
                 && let crate::game::PlayerSet::Only(ids) = &emitted.audience.players
                 && let [player] = ids.as_slice()
             {
-                b.market(*player, market);
+                b.market(*player, *round, *phase, market);
             }
             if emitted.audience.includes(Viewer::Facilitator) {
                 b.event(record, emitted.event);
@@ -269,7 +271,18 @@ impl Builder {
         }
     }
 
-    fn market(&mut self, player: PlayerId, m: &allssam_protocol::MarketReport) {
+    /// A player's market, dated by the phase it opens (the facilitator's
+    /// own `phase_changed`, which moves the date for everything else,
+    /// comes after the players'.)
+    fn market(
+        &mut self,
+        player: PlayerId,
+        round: u32,
+        phase: Phase,
+        m: &allssam_protocol::MarketReport,
+    ) {
+        self.round = round;
+        self.phase = Some(phase);
         let id = player.to_string();
         self.money("salary", "state".into(), id.clone(), m.salary);
         self.money("income", "market".into(), id.clone(), m.income);

@@ -100,6 +100,14 @@ impl Room {
             }
             _ => {}
         }
+        // Before the spectator's refusal: a facilitator request from anyone
+        // else is `not_facilitator` (PROTOCOL.md), spectators included.
+        if facilitator_only(body) && viewer != Viewer::Facilitator {
+            return Err(Refusal::new(
+                ErrorCode::NotFacilitator,
+                "only the facilitator may do this",
+            ));
+        }
         let actor = match viewer {
             Viewer::Facilitator => Actor::Facilitator,
             Viewer::Player(id) => Actor::Player(id),
@@ -107,12 +115,6 @@ impl Room {
                 return Err(Refusal::new(ErrorCode::Forbidden, "spectators only watch"));
             }
         };
-        if facilitator_only(body) && actor != Actor::Facilitator {
-            return Err(Refusal::new(
-                ErrorCode::NotFacilitator,
-                "only the facilitator may do this",
-            ));
-        }
         if let ClientMessage::SeatToken { player } = body {
             return self
                 .seat_token(req, *player)
@@ -160,6 +162,13 @@ impl Room {
             return Err(Refusal::new(
                 ErrorCode::InvalidTarget,
                 "no such player in this room",
+            ));
+        }
+        // A kicked seat's tokens stop working (PROTOCOL.md): no new one either.
+        if self.game.is_kicked(player) {
+            return Err(Refusal::new(
+                ErrorCode::InvalidTarget,
+                "that player was kicked; the seat takes no part any more",
             ));
         }
         let token = new_token();
