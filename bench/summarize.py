@@ -111,7 +111,12 @@ if sc and "latency_ms" in sc:
         f"{ng}, disconnections {sc['disconnections']}, setup errors {len(sc['setup_errors'])}" + cpu(sc),
         "p99 <= 50 ms, none, none",
         sc["latency_ms"]["p99"] <= 50 and not ng and sc["disconnections"] == 0)
-for name, who in [("ceiling-chat", "players chatting 1/s"), ("ceiling", "bots in real games")]:
+# The ceiling target: 19,000 players answered within the p99 at 1 action a
+# second each; ceiling-chat is that load. The bots' ceiling (real games, a
+# bot acting only when its strategy has something to do) goes beyond it.
+for name, who, goal in [
+        ("ceiling-chat", "players, 1 action/s each (chat)", ">= 19000 connected, p99 <= 50 ms"),
+        ("ceiling", "bots in real games; beyond the target", "(beyond the target) p99 <= 50 ms")]:
     parts = [s[k] for k in (f"{name}-1", f"{name}-2", f"{name}-3") if k in s and "latency_ms" in s[k]]
     if not parts:
         continue
@@ -123,7 +128,7 @@ for name, who in [("ceiling-chat", "players chatting 1/s"), ("ceiling", "bots in
     row(f"{name} ({conns} {who}, {len(parts)} load process{'es' if len(parts) > 1 else ''})",
         f"server saw {open_} open; worst p99 {p99:.1f} ms, {acks:.0f} acks/s, disconnections {disc}"
         + cpu(*parts),
-        ">= 19000 connected, p99 <= 50 ms", conns >= 19000 and p99 <= 50 and disc == 0)
+        goal, conns >= 19000 and p99 <= 50 and disc == 0)
 
 width = [max(len(r[i]) for r in rows + [("target", "measured", "goal", "met")]) for i in range(4)]
 lines = ["| target | measured | goal | met |", "|---|---|---|---|"]

@@ -5,10 +5,14 @@ use std::fmt::Write as _;
 use std::time::Duration;
 
 use allssam_protocol::{
-    CaseInfo, ErrorCode, ErrorMessage, Event, OfferInfo, OfferKind, Phase, SentenceKind, Speaker,
+    CaseInfo, Event, MarketReport, OfferInfo, OfferKind, Phase, SentenceKind, Speaker,
 };
 
 use crate::state::State;
+
+mod refusal;
+
+pub use refusal::refusal;
 
 /// `text` with a capital first letter and a full stop.
 fn sentence(text: &str) -> String {
@@ -129,6 +133,64 @@ pub(crate) fn case_line(s: &State, c: &CaseInfo) -> String {
     line
 }
 
+/// What the market did to us, one short line per thing: money earned
+/// (only what is not zero: a donju has no salary), then harassment and
+/// release each on a line of their own, so that no line runs long enough
+/// for the terminal to break it in the middle of a sentence.
+fn market_lines(s: &State, round: u32, m: &MarketReport) -> String {
+    let parts: Vec<String> = [
+        ("salary", m.salary),
+        ("income", m.income),
+        ("rent paid", m.rent_paid),
+        ("rent received", m.rent_received),
+    ]
+    .iter()
+    .filter(|(_, amount)| *amount > 0)
+    .map(|(what, amount)| format!("{what} {amount}"))
+    .collect();
+    let mut out = if parts.is_empty() {
+        "Market: nothing earned".to_string()
+    } else {
+        format!("Market: {}", parts.join(", "))
+    };
+    // Round 1's market comes with the starting balances, which the model
+    // may not hold yet when this is told: `status` has them.
+    if let Some(you) = s.view.you.as_ref().filter(|_| round > 1) {
+        let _ = write!(out, " — your balance is {} won", you.balance);
+    }
+    // A refused dealing demand harasses the donju at the market (RULES.md §§4–5).
+    match m.harassments {
+        0 => {}
+        1 => {
+            let _ = write!(
+                out,
+                "\n   Harassed: one of your workers has been apprehended ({} won of income lost).",
+                m.harassment_cut
+            );
+        }
+        n => {
+            let _ = write!(
+                out,
+                "\n   Harassed {n} times: {n} of your workers have been apprehended ({} won of income lost).",
+                m.harassment_cut
+            );
+        }
+    }
+    if m.released {
+        out.push_str("\n   You are released from prison.");
+    }
+    out
+}
+
+/// "until round 5", or "until the end of the game" when the release
+/// round lies beyond the last round (or is not known).
+pub fn until(s: &State, round: Option<u32>) -> String {
+    match round {
+        Some(r) if r <= s.view.rounds => format!("until round {r}"),
+        _ => "until the end of the game".into(),
+    }
+}
+
 /// The event as a sentence, or `None` for bookkeeping nobody needs to read.
 pub fn event(s: &State, e: &Event) -> Option<String> {
     let n = |id| s.name(id);
@@ -145,11 +207,17 @@ pub fn event(s: &State, e: &Event) -> Option<String> {
             role: Some(r),
             ..
         } => format!("{} is the {r}.", n(*player)),
-        // A seat is connected as it joins: in the lobby that is no news.
+        // A seat is connected as it joins: in the lobby that is no news;
+        // nor are the players (and bots) leaving once the game is over.
         Event::PlayerUpdated {
             connected: Some(true),
             ..
         } if s.view.phase == Phase::Lobby => return None,
+        Event::PlayerUpdated {
+            role: None,
+            connected: Some(_),
+            ..
+        } if s.view.phase == Phase::Ended => return None,
         Event::PlayerUpdated {
             player,
             connected: Some(c),
@@ -189,38 +257,15 @@ pub fn event(s: &State, e: &Event) -> Option<String> {
                 let _ = write!(line, "\n   {hint}");
             }
             if let Some(m) = market {
-                let mut parts = vec![format!("salary {}", m.salary)];
-                for (what, amount) in [
-                    ("income", m.income),
-                    ("rent paid", m.rent_paid),
-                    ("rent received", m.rent_received),
-                ] {
-                    if amount > 0 {
-                        parts.push(format!("{what} {amount}"));
-                    }
-                }
-                let _ = write!(line, "\nMarket: {}", parts.join(", "));
-                // Round 1's market comes with the starting balances, which the
-                // model may not hold yet when this is told: `status` has them.
-                if let Some(you) = s.view.you.as_ref().filter(|_| *round > 1) {
-                    let _ = write!(line, " — your balance is {} won", you.balance);
-                }
-                if m.harassments > 0 {
-                    let _ = write!(
-                        line,
-                        "; {} harassment(s) cost you {} won — one of your workers was apprehended",
-                        m.harassments, m.harassment_cut
-                    );
-                }
-                if m.released {
-                    line.push_str("; you are released from prison");
-                }
+                line.push('\n');
+                line.push_str(&market_lines(s, *round, m));
             }
             line
         }
         Event::Chat { from, to, text } => {
             let from = match from {
                 Speaker::Player(id) if s.me() == Some(*id) => "You".to_string(),
+                Speaker::Facilitator => "The facilitator".to_string(),
                 other => s.speaker(*other),
             };
             match to {
@@ -336,7 +381,13 @@ pub fn event(s: &State, e: &Event) -> Option<String> {
                 );
             }
             if let Some(v) = votes {
-                let _ = write!(line, " (votes {}–{})", v.guilty, v.acquit);
+                let _ = write!(line, " (votes {}–{}", v.guilty, v.acquit);
+                // The head of the office votes too (RULES.md §8): without
+                // this, 2–0 reads wrong in a room with one prosecutor.
+                if s.case(*case).is_some_and(|c| c.head_hears) {
+                    line.push_str(", the head of the office included");
+                }
+                line.push(')');
             }
             line + "."
         }
@@ -350,9 +401,9 @@ pub fn event(s: &State, e: &Event) -> Option<String> {
             let money = amount.map_or(String::new(), |a| format!(", {a} won taken"));
             match sentence {
                 SentenceKind::Imprisoned => format!(
-                    "{} goes to prison until round {}{money}.",
+                    "{} goes to prison {}{money}.",
                     n(*player),
-                    until_round.unwrap_or(0)
+                    until(s, *until_round)
                 ),
                 SentenceKind::Dismissed => {
                     format!("{} is dismissed from the post{money}.", n(*player))
@@ -369,26 +420,4 @@ pub fn event(s: &State, e: &Event) -> Option<String> {
         Event::Unpaused { .. } => "The clock runs again.".into(),
         Event::GameEnded { .. } => "The game is over.".into(),
     })
-}
-
-/// A refusal as a plain sentence. The server's sentences already say when
-/// an act is possible; the one refusal that says nothing of the kind (a
-/// request that crossed a phase change) gets the room's clock.
-pub fn refusal(s: &State, e: &ErrorMessage) -> String {
-    let mut line = sentence(&e.message);
-    if e.code == ErrorCode::WrongPhase && e.message.contains("moved on") {
-        line = format!(
-            "Not done: the room moved on while you typed (now {}). Check and try again.",
-            phase_line(s)
-        );
-    }
-    if let Some(ms) = e.detail.as_ref().and_then(|d| d.retry_after_ms) {
-        let when = if ms < 1000 {
-            "a moment".to_string()
-        } else {
-            duration(Duration::from_millis(ms))
-        };
-        let _ = write!(line, " Try again in {when}.");
-    }
-    line
 }

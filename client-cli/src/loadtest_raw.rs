@@ -36,6 +36,7 @@ pub struct Dialer {
 impl Dialer {
     /// Resolves `url`'s host once.
     pub async fn new(url: &str, sources: Vec<IpAddr>) -> anyhow::Result<Dialer> {
+        crate::wire::check_url(url)?;
         let uri: tokio_tungstenite::tungstenite::http::Uri = url.parse()?;
         let host = uri.host().unwrap_or("127.0.0.1");
         let port = uri.port_u16().unwrap_or(80);

@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 
 use allssam_protocol::{CaseInfo, SentenceKind, Status, TieInfo};
 
-use crate::describe::{case_line, offer, phase_line};
+use crate::describe::{case_line, offer, phase_line, until};
 use crate::state::State;
 
 /// The status panel: everything a player needs at a glance — the phase and
@@ -55,9 +55,9 @@ pub fn status(s: &State) -> String {
             notes.push(p.wealth_tier.to_string());
         }
         if p.status != Status::Free {
-            notes.push(match p.until_round {
-                Some(r) => format!("{} until round {r}", p.status),
-                None => p.status.to_string(),
+            notes.push(match (p.status, p.until_round) {
+                (Status::Imprisoned, round) => format!("{} {}", p.status, until(s, round)),
+                _ => p.status.to_string(),
             });
         }
         if !p.connected {
@@ -66,13 +66,15 @@ pub fn status(s: &State) -> String {
         if p.ready {
             notes.push("ready".into());
         }
-        if s.me() == Some(p.id) {
-            notes.push("(you)".into());
-        }
         if let (Some(b), None) = (p.balance, &v.you) {
             notes.push(format!("{b} won"));
         }
-        let _ = writeln!(out, "  {:<14} {:<11} {}", p.name, role, notes.join(", "));
+        let mut notes = notes.join(", ");
+        if s.me() == Some(p.id) {
+            // A mark on the row, not one of its notes: no comma before it.
+            notes = format!("{notes} (you)").trim_start().to_string();
+        }
+        let _ = writeln!(out, "  {:<14} {:<11} {notes}", p.name, role);
     }
     let ties: Vec<String> = v
         .ties
@@ -125,11 +127,19 @@ pub fn status(s: &State) -> String {
     }
     if !v.cases.is_empty() {
         out.push_str("Cases:\n");
-        for c in &v.cases {
+        for c in by_number(&v.cases) {
             let _ = writeln!(out, "  {}", case_line(s, c));
         }
     }
     out
+}
+
+/// Cases in the order of their public numbers: the view holds them in the
+/// order this client heard of them, which a snapshot or a tip-off can mix.
+fn by_number(cases: &[CaseInfo]) -> Vec<&CaseInfo> {
+    let mut sorted: Vec<&CaseInfo> = cases.iter().collect();
+    sorted.sort_by_key(|c| c.id);
+    sorted
 }
 
 fn none_or(items: &[String]) -> String {
@@ -175,7 +185,7 @@ pub fn debrief(s: &State) -> String {
         decided.len(),
         against.len()
     );
-    for c in &v.cases {
+    for c in by_number(&v.cases) {
         let _ = writeln!(out, "  round {}: {}", c.round, case_line(s, c));
     }
     if let Some(d) = &v.debrief {

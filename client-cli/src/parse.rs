@@ -138,10 +138,16 @@ pub fn parse(line: &str, state: &State) -> Result<Input, String> {
                 text: chat_text(text, "whisper @PLAYER TEXT")?,
             })
         }
-        other => Err(match closest(other, COMMANDS) {
-            Some(near) => format!("Unknown command `{other}`. Did you mean `{near}`?"),
-            None => format!("Unknown command `{other}`. Type `help` for the list."),
-        }),
+        other => Err(unknown_command(other, COMMANDS)),
+    }
+}
+
+/// The answer to a word that is none of `commands`: the nearest one when
+/// it looks like a typo, else a pointer to `help`. Both consoles say it.
+pub fn unknown_command(typed: &str, commands: &[&str]) -> String {
+    match closest(typed, commands) {
+        Some(near) => format!("Unknown command `{typed}`. Did you mean `{near}`?"),
+        None => format!("Unknown command `{typed}`. Type `help` for the list."),
     }
 }
 

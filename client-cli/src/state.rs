@@ -395,6 +395,21 @@ impl State {
         self.infraction_labels.get(&id).copied()
     }
 
+    /// The short number a person sees for the wire id `n` of an offer or an
+    /// infraction this client numbered. `noun`, the word before the number
+    /// in a sentence ("offer", "infraction"), says which when it can; case
+    /// and round numbers are public and never relabelled.
+    pub fn label_of_wire(&self, n: u32, noun: &str) -> Option<u32> {
+        let offer = || self.offer_label(OfferId(n));
+        let infraction = || self.infraction_label(InfractionId(n));
+        match noun.to_lowercase().as_str() {
+            "offer" | "offers" => offer(),
+            "infraction" | "infractions" => infraction(),
+            "case" | "cases" | "round" | "rounds" => None,
+            _ => offer().or_else(infraction),
+        }
+    }
+
     /// The infraction a person means by `label`.
     pub fn infraction_by_label(&self, label: u32) -> Option<InfractionId> {
         self.infraction_by_label.get(&label).copied()

@@ -6,7 +6,7 @@ use allssam_protocol::{
     SentenceKind, Status, Verdict,
 };
 
-use crate::testkit::{infraction, offer, pid, room};
+use crate::testkit::{case, infraction, offer, pid, room};
 
 #[test]
 fn offers_get_stable_short_labels_and_leave_on_answer() {
@@ -100,22 +100,9 @@ fn cases_verdicts_and_sentences_are_recorded() {
         from: None,
     });
     let case = allssam_protocol::CaseInfo {
-        id: CaseId(1),
-        round: 1,
-        accuser: pid(1),
-        accused: pid(3),
         charge: Charge::IllegalBusiness,
-        withdrawn: false,
         evidence: Some(vec![allssam_protocol::InfractionId(77)]),
-        evidence_detail: None,
-        hearers: vec![pid(4)],
-        head_hears: true,
-        your_ruling: None,
-        votes: None,
-        rulings: None,
-        verdict: None,
-        evidence_ruling: None,
-        sentence: None,
+        ..case(1, 1, 1, 3)
     };
     s.apply(&Event::CaseOpened { case });
     assert!(s.cited(allssam_protocol::InfractionId(77)));

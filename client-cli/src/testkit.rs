@@ -3,8 +3,9 @@
 #![allow(clippy::unwrap_used)]
 
 use allssam_protocol::{
-    InfractionId, InfractionInfo, InfractionKind, OfferId, OfferInfo, OfferKind, Phase, PlayerId,
-    PlayerInfo, Role, RoomConfig, Status, TieInfo, View, WealthTier, You,
+    CaseId, CaseInfo, Charge, Event, InfractionId, InfractionInfo, InfractionKind, OfferId,
+    OfferInfo, OfferKind, Phase, PlayerId, PlayerInfo, Role, RoomConfig, Status, TieInfo, View,
+    WealthTier, You,
 };
 use uuid::Uuid;
 
@@ -107,5 +108,41 @@ pub fn tie(with: u8, strength: u64) -> TieInfo {
     TieInfo::Mine {
         with: pid(with),
         strength,
+    }
+}
+
+/// An open case of `round`: `accuser` charges `accused` with bribery,
+/// heard by Park (4) and the head of the office.
+pub fn case(id: u32, round: u32, accuser: u8, accused: u8) -> CaseInfo {
+    CaseInfo {
+        id: CaseId(id),
+        round,
+        accuser: pid(accuser),
+        accused: pid(accused),
+        charge: Charge::Bribery,
+        withdrawn: false,
+        evidence: None,
+        evidence_detail: None,
+        hearers: vec![pid(4)],
+        head_hears: true,
+        your_ruling: None,
+        votes: None,
+        rulings: None,
+        verdict: None,
+        evidence_ruling: None,
+        sentence: None,
+    }
+}
+
+/// Seat `n`'s connection opened or closed, as the server tells it.
+pub fn connected(n: u8, connected: bool) -> Event {
+    Event::PlayerUpdated {
+        player: pid(n),
+        role: None,
+        status: None,
+        connected: Some(connected),
+        wealth_tier: None,
+        ready: None,
+        until_round: None,
     }
 }

@@ -22,6 +22,9 @@ pub const OPEN_TIMEOUT: Duration = Duration::from_secs(10);
 /// Why a connection or a request failed.
 #[derive(Debug, thiserror::Error)]
 pub enum ClientError {
+    /// The address is not a WebSocket address of the server.
+    #[error("`{0}` is not a server address: {URL_HINT}")]
+    BadUrl(String),
     /// The server could not be reached.
     #[error("cannot reach {url}: {reason}")]
     Connect {
@@ -89,14 +92,40 @@ pub fn ws_config() -> WebSocketConfig {
     WebSocketConfig::default().read_buffer_size(READ_BUFFER)
 }
 
+/// What a server address looks like: people copy the web address of the
+/// machine (`http://…`) or leave out the path, and the library's own words
+/// for that ("URL scheme not supported", "404") do not say what to type.
+pub const URL_HINT: &str = "the server URL must start with ws:// or wss:// and end in /ws \
+                            (e.g. ws://127.0.0.1:8080/ws)";
+
+/// Refuses, before dialing, an address that cannot be a WebSocket one.
+pub fn check_url(url: &str) -> Result<(), ClientError> {
+    if url.starts_with("ws://") || url.starts_with("wss://") {
+        Ok(())
+    } else {
+        Err(ClientError::BadUrl(url.to_string()))
+    }
+}
+
+/// Why a dial failed, with [`URL_HINT`] when the path is not the server's.
+fn dial_failure(url: &str, reason: String) -> ClientError {
+    let reason = if url.trim_end_matches('/').ends_with("/ws") {
+        reason
+    } else {
+        format!("{reason}; {URL_HINT}")
+    };
+    ClientError::Connect {
+        url: url.to_string(),
+        reason,
+    }
+}
+
 /// Dials `url` (e.g. `ws://127.0.0.1:8080/ws`), without Nagle's delay: a
 /// request is one small write that should leave at once.
 pub async fn dial(url: &str) -> Result<Ws, ClientError> {
+    check_url(url)?;
     let dialed = connect_async_with_config(url, Some(ws_config()), true).await;
-    let (ws, _) = dialed.map_err(|e| ClientError::Connect {
-        url: url.to_string(),
-        reason: e.to_string(),
-    })?;
+    let (ws, _) = dialed.map_err(|e| dial_failure(url, e.to_string()))?;
     Ok(ws)
 }
 
@@ -199,9 +228,33 @@ pub fn classify(code: Option<u16>, reason: String) -> Drop {
     }
 }
 
+/// Whether a final close `reason`, as [`classify`] words it, says another
+/// connection took the seat (for a bot on a handed-over seat: its player
+/// came back).
+pub fn is_replaced(reason: &str) -> bool {
+    reason.ends_with(&format!("({})", close::REPLACED))
+}
+
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used)]
     use super::*;
+
+    #[test]
+    fn a_web_address_is_refused_with_what_to_type_instead() {
+        let wrong = check_url("http://127.0.0.1:8080").unwrap_err().to_string();
+        assert_eq!(
+            wrong,
+            "`http://127.0.0.1:8080` is not a server address: the server URL must start with \
+             ws:// or wss:// and end in /ws (e.g. ws://127.0.0.1:8080/ws)"
+        );
+        assert!(check_url("ws://127.0.0.1:8080/ws").is_ok());
+        assert!(check_url("wss://game.example/ws").is_ok());
+        let no_path = dial_failure("ws://h:1", "HTTP error: 404 Not Found".into()).to_string();
+        assert!(no_path.ends_with("404 Not Found; the server URL must start with ws:// or wss:// and end in /ws (e.g. ws://127.0.0.1:8080/ws)"), "{no_path}");
+        let down = dial_failure("ws://h:1/ws", "Connection refused".into()).to_string();
+        assert_eq!(down, "cannot reach ws://h:1/ws: Connection refused");
+    }
 
     #[test]
     fn kicked_replaced_and_closed_rooms_are_final_but_drops_retry() {

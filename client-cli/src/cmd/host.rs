@@ -1,146 +1,49 @@
 //! `allssam host`: create a room, show its code large, and run the
 //! facilitator's console (roles, bots, clock, kicks, messages, seat hand-over).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::ops::ControlFlow;
 use std::path::Path;
 use std::sync::Arc;
 
-use allssam_protocol::{ClientMessage, ConfigPatch, PlayerId, Role};
+use allssam_protocol::{ClientMessage, ConfigPatch, Event, Phase, PlayerId};
 use anyhow::Context as _;
-use tokio::sync::watch;
+use tokio::sync::{mpsc, watch};
 
 use super::console::Console;
-use crate::bots::{BotPlan, run_bot, spawn_bots};
-use crate::client::{Client, ClientError, Opening};
-use crate::parse::resolve;
-use crate::state::State;
-use crate::{banner, describe, strategy, tokens};
+use super::host_input::{END_WARNING, EndGuard, HELP, HostInput, parse_host};
+use super::host_text::{export_hint, join_hints, seat_news, who};
+use crate::bots::{BotEnd, BotPlan, run_bot, spawn_bots};
+use crate::client::{Client, ClientError, Opening, Update};
+use crate::{banner, describe, panel, strategy, tokens};
 
-const HELP: &str = "\
-Facilitator commands:
-  who                       players, roles, connections, balances
-  assign @Kim secretary     give a role (lobby)
-  bots N [sensible|random]  seat N bots in open seats (lobby)
-  start | advance | end      start the game, end the phase now, end the game
-  pause | resume            stop and restart the clock
-  kick @Kim                 remove a player (his tokens stop working)
-  announce TEXT             say something to everyone
-  msg @Kim TEXT             say something to one player
-  handover @Kim             a bot plays Kim's seat until `takeback @Kim`
-  takeback @Kim             stop that bot, so Kim can come back
-  help | quit";
-
-/// What a facilitator's line asks for.
-#[derive(Debug, PartialEq)]
-enum HostInput {
-    Send(ClientMessage),
-    Who,
-    Bots(usize, String),
-    Handover(PlayerId),
-    Takeback(PlayerId),
-    Help,
-    Quit,
-    Nothing,
+/// A bot of this console playing a player's seat (`handover`).
+struct Handed {
+    /// Turns true to stop the bot (`takeback`).
+    stop: watch::Sender<bool>,
+    /// Tells this bot's end from that of an earlier bot on the same seat.
+    serial: u64,
 }
 
-fn parse_host(line: &str, s: &State) -> Result<HostInput, String> {
-    let mut words = line.split_whitespace();
-    let word = words.next().unwrap_or("").to_lowercase();
-    let args: Vec<&str> = words.collect();
-    let rest = |skip: usize| {
-        line.split_whitespace()
-            .skip(skip)
-            .collect::<Vec<_>>()
-            .join(" ")
-    };
-    let send = |m| Ok(HostInput::Send(m));
-    match (word.as_str(), &args[..]) {
-        ("", _) => Ok(HostInput::Nothing),
-        ("who" | "status", _) => Ok(HostInput::Who),
-        ("help", _) => Ok(HostInput::Help),
-        ("quit" | "exit", _) => Ok(HostInput::Quit),
-        ("start", []) => send(ClientMessage::Start),
-        ("pause", []) => send(ClientMessage::Pause),
-        ("resume" | "unpause", []) => send(ClientMessage::Unpause),
-        ("advance", []) => send(ClientMessage::Advance),
-        ("end", []) => send(ClientMessage::End),
-        ("assign", [who, role]) => {
-            let role: Role = role.to_lowercase().parse()?;
-            send(ClientMessage::Assign {
-                player: resolve(who, s)?,
-                role,
-            })
-        }
-        ("kick", [who]) => send(ClientMessage::Kick {
-            player: resolve(who, s)?,
-        }),
-        ("handover", [who]) => Ok(HostInput::Handover(resolve(who, s)?)),
-        ("takeback", [who]) => Ok(HostInput::Takeback(resolve(who, s)?)),
-        ("bots", [n, more @ ..]) if more.len() <= 1 => {
-            let n = n
-                .parse()
-                .map_err(|_| format!("`{n}` is not a number of bots"))?;
-            let strategy = more.first().unwrap_or(&"sensible").to_string();
-            if strategy::by_name(&strategy).is_none() {
-                return Err(format!(
-                    "`{strategy}` is not a strategy: {}",
-                    strategy::STRATEGIES.join(", ")
-                ));
-            }
-            Ok(HostInput::Bots(n, strategy))
-        }
-        ("announce", [_, ..]) => send(ClientMessage::Chat {
-            text: rest(1),
-            to: None,
-        }),
-        ("msg", [who, _, ..]) => send(ClientMessage::Chat {
-            text: rest(2),
-            to: Some(resolve(who, s)?),
-        }),
-        _ => Err(format!(
-            "Cannot read `{}`. Type `help` for the commands.",
-            line.trim()
-        )),
-    }
+/// How the run of a handed-over bot ended, for the console to tell.
+struct HandedEnd {
+    player: PlayerId,
+    serial: u64,
+    end: BotEnd,
 }
 
-fn who(s: &State) -> String {
-    let mut out = format!("{}\n", describe::phase_line(s));
-    if s.view.players.is_empty() {
-        out.push_str("  nobody has joined yet\n");
-    }
-    for p in &s.view.players {
-        let role = p.role.map_or("-".into(), |r| r.to_string());
-        let conn = if p.connected { "online" } else { "AWAY" };
-        let money = p.balance.map_or(String::new(), |b| {
-            format!("{b} won ({} available)", p.available.unwrap_or(b))
-        });
-        out.push_str(&format!(
-            "  {:<14} {:<11} {:<10} {:<7} {money}\n",
-            p.name,
-            role,
-            p.status.to_string(),
-            conn
-        ));
-    }
-    let away: Vec<&str> = s
-        .view
-        .players
-        .iter()
-        .filter(|p| !p.connected)
-        .map(|p| p.name.as_str())
-        .collect();
-    let playing = !matches!(
-        s.view.phase,
-        allssam_protocol::Phase::Lobby | allssam_protocol::Phase::Ended
-    );
-    if playing && !away.is_empty() {
-        out.push_str(&format!(
-            "Away: {}. `handover @Name` lets a bot play a seat until its player is back.\n",
-            away.join(", ")
-        ));
-    }
-    out
+/// The facilitator's console: the room's client and the bots it runs.
+struct Host {
+    client: Client,
+    url: String,
+    room: String,
+    handed: HashMap<PlayerId, Handed>,
+    fleets: Vec<watch::Sender<bool>>,
+    seed: u64,
+    serial: u64,
+    end_guard: EndGuard,
+    /// Where handed-over bots report the end of their run.
+    bot_ends: mpsc::Sender<HandedEnd>,
 }
 
 /// Reads the room configuration from the flags.
@@ -170,27 +73,96 @@ pub fn config_from(
 
 /// Creates (or, with `resume`, takes back) a room and runs the console.
 pub async fn run(url: &str, config: Option<ConfigPatch>, resume: bool) -> anyhow::Result<()> {
-    let saved = tokens::host_path();
-    let client = if resume {
-        let token = tokens::load(&saved).context("no hosted room saved on this machine")?;
-        Client::connect(url, Opening::Resume { token })
-            .await
-            .context("taking the console back")?
-    } else {
-        let client = Client::connect(url, Opening::CreateRoom(config))
-            .await
-            .with_context(|| format!("creating a room on {url}"))?;
-        if let Some(token) = &client.session().token
-            && let Err(e) = tokens::save(&saved, token)
-        {
-            eprintln!(
-                "(could not save the facilitator token in {}: {e})",
-                saved.display()
-            );
+    let client = open(url, config, resume).await?;
+    let over = client.state().view.phase == Phase::Ended;
+    println!(
+        "{}",
+        if over {
+            ended_intro(&client, url)
+        } else {
+            intro(&client, url)
         }
-        client
+    );
+    let mut console = Console::start::<()>("host> ", None, None)?;
+    let (bot_ends, mut ended) = mpsc::channel(16);
+    let mut host = Host {
+        room: client.session().room.clone(),
+        client,
+        url: url.to_string(),
+        handed: HashMap::new(),
+        fleets: Vec::new(),
+        seed: 1,
+        serial: 0,
+        end_guard: EndGuard::default(),
+        bot_ends,
     };
-    let room = client.session().room.clone();
+    if !over {
+        // Where the room stands (after a resume, the game may be well under way).
+        console.print(who(&host.client.state(), &host.bots()));
+    }
+    let mut updates = host.client.subscribe();
+    loop {
+        tokio::select! {
+            line = console.lines.next() => {
+                let Some(line) = line else { break };
+                match host.answer(&line).await {
+                    ControlFlow::Break(()) => break,
+                    ControlFlow::Continue(Some(out)) => console.print(out),
+                    ControlFlow::Continue(None) => {}
+                }
+            }
+            Some(end) = ended.recv() => {
+                if let Some(out) = host.bot_ended(end) {
+                    console.print(out);
+                }
+            }
+            update = updates.recv() => {
+                if let Ok(Update::Event(e)) = &update
+                    && bot_arrival(e, &host.bots())
+                {
+                    continue;
+                }
+                let game_over = matches!(&update, Ok(Update::Event(e)) if matches!(**e, Event::GameEnded { .. }));
+                if !console.show(&host.client, update) {
+                    break;
+                }
+                if game_over {
+                    console.print(export_hint(&host.url, &host.room));
+                }
+            }
+        }
+    }
+    host.stop_bots();
+    Ok(())
+}
+
+/// Connects as the facilitator: a new room (its token saved for `--resume`
+/// and `allssam export`), or the saved one taken back.
+async fn open(url: &str, config: Option<ConfigPatch>, resume: bool) -> anyhow::Result<Client> {
+    let saved = tokens::host_path();
+    if resume {
+        let token = tokens::load(&saved).context("no hosted room saved on this machine")?;
+        return Client::connect(url, Opening::Resume { token })
+            .await
+            .context("taking the console back");
+    }
+    let client = Client::connect(url, Opening::CreateRoom(config))
+        .await
+        .with_context(|| format!("creating a room on {url}"))?;
+    if let Some(token) = &client.session().token
+        && let Err(e) = tokens::save(&saved, token)
+    {
+        eprintln!(
+            "(could not save the facilitator token in {}: {e})",
+            saved.display()
+        );
+    }
+    Ok(client)
+}
+
+/// The code in large letters, the rules, how to join and the commands.
+fn intro(client: &Client, url: &str) -> String {
+    let room = &client.session().room;
     let rules = {
         let c = &client.state().view.config;
         let p = &c.phase_seconds;
@@ -199,152 +171,197 @@ pub async fn run(url: &str, config: Option<ConfigPatch>, resume: bool) -> anyhow
             c.rounds, p.dealing, p.accusation, p.investigation, p.verdict
         )
     };
-    println!(
-        "\nRoom code: {room}\n\n{}\n\n{rules}\nPlayers join with:  allssam play {room} --name NAME\nThe projector:      allssam watch {room}\n\n{HELP}\n",
-        banner::big(&room)
-    );
+    format!(
+        "\nRoom code: {room}\n\n{}\n\n{rules}\n{}\n\n{HELP}\n",
+        banner::big(room),
+        join_hints(url, room)
+    )
+}
 
-    let mut console = Console::start::<()>("host> ", None, None)?;
-    // Where the room stands (after a resume, the game may be well under way).
-    console.print(who(&client.state()));
-    let mut handed: HashMap<PlayerId, watch::Sender<bool>> = HashMap::new();
-    let mut fleets: Vec<watch::Sender<bool>> = Vec::new();
-    let mut seed = 1u64;
-    let mut updates = client.subscribe();
-    loop {
-        tokio::select! {
-            line = console.lines.next() => {
-                let Some(line) = line else { break };
-                let input = parse_host(&line, &client.state());
-                let out = match input {
-                    Ok(HostInput::Quit) => break,
-                    Ok(HostInput::Nothing) => None,
-                    Ok(HostInput::Help) => Some(HELP.to_string()),
-                    Ok(HostInput::Who) => Some(who(&client.state())),
-                    Ok(HostInput::Send(m)) => refusal(&client, client.request(m).await),
-                    Ok(HostInput::Bots(n, name)) => {
-                        let strategy = strategy::by_name(&name).map(Arc::from).unwrap_or_else(|| Arc::new(strategy::Sensible) as Arc<dyn strategy::Strategy>);
-                        let (plan, stop) = BotPlan::new(strategy, seed);
-                        seed += 100;
-                        match spawn_bots(url, &room, n, &plan).await {
-                            Ok(_) => { fleets.push(stop); Some(format!("{n} bot(s) seated.")) }
-                            Err(e) => Some(format!("Bots could not join: {e}")),
-                        }
-                    }
-                    Ok(HostInput::Handover(player)) => match client.request(ClientMessage::SeatToken { player }).await {
-                        Ok(ack) => match ack.token {
-                            Some(token) => {
-                                let name = client.state().name(player);
-                                match Client::connect(url, Opening::Resume { token }).await {
-                                    Ok(bot) => {
-                                        let (plan, stop) = BotPlan::new(Arc::new(strategy::Sensible), seed + player.0.as_u128() as u64);
-                                        tokio::spawn(run_bot(bot, plan, seed));
-                                        handed.insert(player, stop);
-                                        Some(format!("A bot now plays {name}'s seat."))
-                                    }
-                                    Err(e) => Some(format!("The bot could not take the seat: {e}")),
-                                }
-                            }
-                            None => Some("The server gave no seat token.".into()),
-                        },
-                        Err(e) => refusal(&client, Err(e)),
-                    },
-                    Ok(HostInput::Takeback(player)) => match handed.remove(&player) {
-                        Some(stop) => { let _ = stop.send(true); Some(format!("The bot left {}'s seat; they can come back with `allssam play`.", client.state().name(player))) }
-                        None => Some("No bot plays that seat.".into()),
-                    },
-                    Err(problem) => Some(problem),
-                };
-                if let Some(out) = out {
-                    console.print(out);
-                }
-            }
-            update = updates.recv() => if !console.show(&client, update) {
-                    break;
-                },
+/// A resumed room whose game is over: nobody joins any more, so its
+/// debrief and how to export it instead of the join hints.
+fn ended_intro(client: &Client, url: &str) -> String {
+    let room = &client.session().room;
+    format!(
+        "\nRoom {room}: the game has ended.\n\n{}\n{}\nType `debrief`, `export` or `quit`.\n",
+        panel::debrief(&client.state()),
+        export_hint(url, room)
+    )
+}
+
+impl Host {
+    /// Does what a typed line asks; `Break` to leave the console.
+    async fn answer(&mut self, line: &str) -> ControlFlow<(), Option<String>> {
+        let input = parse_host(line, &self.client.state());
+        let client = &self.client;
+        ControlFlow::Continue(match self.end_guard.check(input) {
+            Ok(HostInput::Quit) => return ControlFlow::Break(()),
+            // `End` never leaves the guard: it becomes one of the two below.
+            Ok(HostInput::Nothing | HostInput::End) => None,
+            Ok(HostInput::ConfirmEnd) => Some(END_WARNING.into()),
+            Ok(HostInput::Help) => Some(HELP.into()),
+            Ok(HostInput::Who) => Some(who(&client.state(), &self.bots())),
+            Ok(HostInput::Debrief) => Some(self.debrief()),
+            Ok(HostInput::Export) => Some(export_hint(&self.url, &self.room)),
+            Ok(HostInput::Send(m)) => refusal(client, client.request(m).await),
+            Ok(HostInput::Bots(n, name)) => Some(self.seat_bots(n, &name).await),
+            Ok(HostInput::Handover(player)) => Some(self.handover(player).await),
+            Ok(HostInput::Takeback(player)) => Some(self.takeback(player)),
+            Err(problem) => Some(problem),
+        })
+    }
+
+    /// The seats this console's bots play in place of their players.
+    fn bots(&self) -> HashSet<PlayerId> {
+        self.handed.keys().copied().collect()
+    }
+
+    fn debrief(&self) -> String {
+        let s = self.client.state();
+        if s.view.phase == Phase::Ended {
+            panel::debrief(&s)
+        } else {
+            "The debrief comes when the game ends.".into()
         }
     }
-    let bots = handed.len() + fleets.len();
-    for stop in handed.values().chain(fleets.iter()) {
-        let _ = stop.send(true);
+
+    /// Seats `n` new bots playing the strategy `name`.
+    async fn seat_bots(&mut self, n: usize, name: &str) -> String {
+        let strategy: Arc<dyn strategy::Strategy> = match strategy::by_name(name) {
+            Some(chosen) => Arc::from(chosen),
+            None => Arc::new(strategy::Sensible),
+        };
+        let (plan, stop) = BotPlan::new(strategy, self.seed);
+        self.seed += 100;
+        match spawn_bots(&self.url, &self.room, n, &plan).await {
+            Ok(_) => {
+                self.fleets.push(stop);
+                format!("{n} bot(s) seated.")
+            }
+            Err(e) => format!("Bots could not join: {e}"),
+        }
     }
-    if bots > 0 && client.state().view.phase != allssam_protocol::Phase::Ended {
-        println!(
-            "The bots this console ran have left their seats. `allssam host --resume` takes \
-             the console back; `handover @Name` seats a bot again."
-        );
+
+    /// Seats a bot on `player`'s seat with a fresh seat token; its run
+    /// reports its end to [`Host::bot_ended`].
+    async fn handover(&mut self, player: PlayerId) -> String {
+        let name = self.client.state().name(player);
+        if self.handed.contains_key(&player) {
+            return format!("A bot already plays {name}'s seat; `takeback @{name}` stops it.");
+        }
+        let token = match self
+            .client
+            .request(ClientMessage::SeatToken { player })
+            .await
+        {
+            Ok(ack) => ack.token,
+            Err(e) => return failure(&self.client, e),
+        };
+        let Some(token) = token else {
+            return "The server gave no seat token.".into();
+        };
+        let bot = match Client::connect(&self.url, Opening::Resume { token }).await {
+            Ok(bot) => bot,
+            Err(e) => return format!("The bot could not take the seat: {e}"),
+        };
+        let plan_seed = self.seed + player.0.as_u128() as u64;
+        let (plan, stop) = BotPlan::new(Arc::new(strategy::Sensible), plan_seed);
+        self.serial += 1;
+        let (serial, seed, ends) = (self.serial, self.seed, self.bot_ends.clone());
+        tokio::spawn(async move {
+            let end = run_bot(bot, plan, seed).await;
+            // The receiver is gone only once the console has quit: nobody to tell.
+            let _ = ends
+                .send(HandedEnd {
+                    player,
+                    serial,
+                    end,
+                })
+                .await;
+        });
+        self.handed.insert(player, Handed { stop, serial });
+        format!("A bot now plays {name}'s seat.")
     }
-    Ok(())
+
+    fn takeback(&mut self, player: PlayerId) -> String {
+        let name = self.client.state().name(player);
+        match self.handed.remove(&player) {
+            Some(handed) => {
+                // A bot whose run already ended needs no telling.
+                let _ = handed.stop.send(true);
+                format!("The bot left {name}'s seat; they can come back with `allssam play`.")
+            }
+            None => format!("No bot of this console plays {name}'s seat."),
+        }
+    }
+
+    /// A handed-over bot stopped: forget it, and say why if it matters.
+    fn bot_ended(
+        &mut self,
+        HandedEnd {
+            player,
+            serial,
+            end,
+        }: HandedEnd,
+    ) -> Option<String> {
+        // Taken back already, or an earlier bot of a seat handed over again.
+        if self.handed.get(&player).is_none_or(|h| h.serial != serial) {
+            return None;
+        }
+        self.handed.remove(&player);
+        seat_news(&self.client.state().name(player), &end)
+    }
+
+    /// Stops every bot this console runs, as it quits.
+    fn stop_bots(&self) {
+        let bots = self.handed.len() + self.fleets.len();
+        for stop in self.handed.values().map(|h| &h.stop).chain(&self.fleets) {
+            // A bot whose run already ended needs no telling.
+            let _ = stop.send(true);
+        }
+        if bots > 0 && self.client.state().view.phase != Phase::Ended {
+            println!(
+                "The bots this console ran have left their seats. `allssam host --resume` takes \
+                 the console back; `handover @Name` seats a bot again."
+            );
+        }
+    }
+}
+
+/// Whether `e` is the connection of one of our bots arriving on a seat it
+/// was handed (`bots`): describe would say "Lee is back", and Lee is not.
+fn bot_arrival(e: &Event, bots: &HashSet<PlayerId>) -> bool {
+    matches!(
+        e,
+        Event::PlayerUpdated { player, role: None, connected: Some(true), .. } if bots.contains(player)
+    )
 }
 
 fn refusal(
     client: &Client,
     result: Result<allssam_protocol::AckResult, ClientError>,
 ) -> Option<String> {
-    match result {
-        Ok(_) => None,
-        Err(ClientError::Refused(e)) => Some(describe::refusal(&client.state(), &e)),
-        Err(e) => Some(format!("Not sent: {e}")),
+    result.err().map(|e| failure(client, e))
+}
+
+/// A request that did not go through, in words.
+fn failure(client: &Client, e: ClientError) -> String {
+    match e {
+        ClientError::Refused(e) => describe::refusal(&client.state(), &e),
+        e => format!("Not sent: {e}"),
     }
 }
 
 #[cfg(test)]
 mod tests {
-    #![allow(clippy::unwrap_used)]
     use super::*;
-    use crate::testkit::{pid, room};
-    use allssam_protocol::Phase;
+    use crate::testkit::{connected, pid};
 
     #[test]
-    fn facilitator_commands_parse() {
-        let s = room(Role::Donju, Phase::Lobby);
-        let table = [
-            ("start", HostInput::Send(ClientMessage::Start)),
-            ("resume", HostInput::Send(ClientMessage::Unpause)),
-            (
-                "assign @kim manager",
-                HostInput::Send(ClientMessage::Assign {
-                    player: pid(2),
-                    role: Role::Manager,
-                }),
-            ),
-            (
-                "kick Lee",
-                HostInput::Send(ClientMessage::Kick { player: pid(5) }),
-            ),
-            (
-                "announce tea   break",
-                HostInput::Send(ClientMessage::Chat {
-                    text: "tea break".into(),
-                    to: None,
-                }),
-            ),
-            (
-                "msg @Park you are late",
-                HostInput::Send(ClientMessage::Chat {
-                    text: "you are late".into(),
-                    to: Some(pid(4)),
-                }),
-            ),
-            ("bots 3", HostInput::Bots(3, "sensible".into())),
-            ("bots 2 random", HostInput::Bots(2, "random".into())),
-            ("handover @Choi", HostInput::Handover(pid(6))),
-            ("takeback @Choi", HostInput::Takeback(pid(6))),
-            ("who", HostInput::Who),
-        ];
-        for (line, want) in table {
-            assert_eq!(parse_host(line, &s).unwrap(), want, "{line}");
-        }
-        assert!(
-            parse_host("assign @kim king", &s)
-                .unwrap_err()
-                .contains("`king` is not one of")
-        );
-        assert!(
-            parse_host("bots 2 clever", &s)
-                .unwrap_err()
-                .contains("not a strategy")
-        );
-        assert!(parse_host("start now", &s).is_err());
+    fn our_bot_arriving_on_a_seat_is_not_its_player_coming_back() {
+        let bots = HashSet::from([pid(5)]);
+        assert!(bot_arrival(&connected(5, true), &bots));
+        assert!(!bot_arrival(&connected(6, true), &bots), "Choi's own");
+        assert!(!bot_arrival(&connected(5, false), &bots));
     }
 }

@@ -3,6 +3,8 @@
 mod console;
 pub mod demo;
 pub mod host;
+mod host_input;
+mod host_text;
 pub mod play;
 pub mod watch;
 

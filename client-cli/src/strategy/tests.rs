@@ -11,7 +11,7 @@ use rand_chacha::ChaCha8Rng;
 
 use super::{Memory, Random, Sensible, Strategy};
 use crate::state::State;
-use crate::testkit::{infraction, offer, pid, room, tie};
+use crate::testkit::{self, infraction, offer, pid, room, tie};
 
 fn rng() -> ChaCha8Rng {
     ChaCha8Rng::seed_from_u64(7)
@@ -32,26 +32,14 @@ fn run(strategy: &dyn Strategy, s: &State) -> Vec<M> {
 
 fn case(id: u32, accuser: u8, accused: u8, evidence: Vec<u32>, hearers: Vec<u8>) -> CaseInfo {
     CaseInfo {
-        id: CaseId(id),
-        round: 1,
-        accuser: pid(accuser),
-        accused: pid(accused),
         charge: if evidence.is_empty() {
             Charge::Embezzlement
         } else {
             Charge::IllegalBusiness
         },
-        withdrawn: false,
         evidence: Some(evidence.into_iter().map(InfractionId).collect()),
-        evidence_detail: None,
         hearers: hearers.into_iter().map(pid).collect(),
-        head_hears: true,
-        your_ruling: None,
-        votes: None,
-        rulings: None,
-        verdict: None,
-        evidence_ruling: None,
-        sentence: None,
+        ..testkit::case(id, 1, accuser, accused)
     }
 }
 

@@ -45,8 +45,9 @@ pub fn blocks(r: &Report) -> Vec<Block> {
             "Justice index: {index} of decided cases matched the evidence"
         ));
         figures.push(format!(
-            "Shrimp count: {} donju punished in cases against cadres; {} cadres dismissed",
-            d.shrimp_count, d.cadres_dismissed
+            "Shrimp count: {} punished in cases against cadres; {} dismissed",
+            count(u64::from(d.shrimp_count), "donju", "donju"),
+            count(u64::from(d.cadres_dismissed), "cadre", "cadres"),
         ));
         figures.push(format!("Total confiscated: {} won", d.confiscated));
     } else {
@@ -71,15 +72,14 @@ pub fn blocks(r: &Report) -> Vec<Block> {
                     r.name(s.player),
                     s.role.to_string(),
                     s.score.to_string(),
-                    if s.best {
-                        "best of role".into()
-                    } else {
-                        String::new()
-                    },
+                    if s.best { "yes" } else { "" }.to_owned(),
                 ]
             })
             .collect();
-        out.push(Block::Table(head(&["player", "role", "score", ""]), rows));
+        out.push(Block::Table(
+            head(&["player", "role", "score", "best of the role"]),
+            rows,
+        ));
     }
 
     out.push(Block::Heading("Money moved, by kind".into()));
@@ -116,12 +116,19 @@ pub fn blocks(r: &Report) -> Vec<Block> {
 
     out.push(Block::Heading("The network of ties".into()));
     out.push(Block::Network);
-    let rows = r
-        .final_ties
-        .iter()
-        .map(|(a, b, s)| vec![r.name(*a), r.name(*b), s.to_string()])
-        .collect();
-    out.push(Block::Table(head(&["", "", "strength at the end"]), rows));
+    if r.final_ties.is_empty() {
+        out.push(Block::Para("Nobody had a tie at the end.".into()));
+    } else {
+        let rows = r
+            .final_ties
+            .iter()
+            .map(|(a, b, s)| vec![r.name(*a), r.name(*b), s.to_string()])
+            .collect();
+        out.push(Block::Table(
+            head(&["player", "player", "tie strength at the end"]),
+            rows,
+        ));
+    }
 
     out.push(Block::Heading("Timeline of ties and rumors".into()));
     let lines = r
@@ -237,6 +244,11 @@ fn case_blocks(r: &Report, c: &CaseReport, out: &mut Vec<Block>) {
     out.push(Block::List(lines));
 }
 
+/// `n` and the noun, singular or plural: "1 cadre", "2 cadres".
+fn count(n: u64, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 fn head(cells: &[&str]) -> Vec<String> {
     cells.iter().map(|c| (*c).to_owned()).collect()
 }
@@ -280,4 +292,27 @@ pub fn markdown(r: &Report) -> String {
 /// Player names are free text: keep them from breaking tables or markup.
 fn escape_md(text: &str) -> String {
     text.replace('|', "\\|").replace('\n', " ")
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn counts_agree_with_their_number() {
+        assert_eq!(count(1, "cadre", "cadres"), "1 cadre");
+        assert_eq!(count(0, "cadre", "cadres"), "0 cadres");
+        assert_eq!(count(2, "donju", "donju"), "2 donju");
+    }
+
+    #[test]
+    fn a_room_without_ties_says_so_instead_of_an_empty_table() {
+        let report =
+            crate::export::model::build("K7QX2M", allssam_protocol::RoomConfig::default(), &[])
+                .unwrap();
+        let md = markdown(&report);
+        assert!(md.contains("Nobody had a tie at the end."), "{md}");
+        assert!(!md.contains("|  |"), "no header cell is blank: {md}");
+    }
 }
