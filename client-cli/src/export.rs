@@ -2,10 +2,10 @@
 //! `/rooms/{code}/export` with the facilitator's token, to stdout or a file.
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 use anyhow::{Context, bail};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpStream;
+use tokio::io::AsyncWriteExt;
 
 use crate::tokens;
 
@@ -18,7 +18,7 @@ pub struct ExportArgs {
     pub format: String,
     /// For csv: transfers, cases or chat.
     pub table: Option<String>,
-    /// The server's address (`ws://host:port/ws` or `http://host:port`).
+    /// The server's address (`ws://host:port/ws`, `wss://…`, or `http(s)://host:port`).
     pub url: String,
     /// The facilitator's token; else the one `allssam host` saved.
     pub token: Option<String>,
@@ -33,16 +33,17 @@ pub async fn run(args: ExportArgs) -> anyhow::Result<()> {
         None => tokens::load(&tokens::host_path())
             .context("no --token given and no hosted room saved on this machine")?,
     };
-    let (host, base) = http_base(&args.url)?;
-    let mut path = format!(
-        "{base}/rooms/{}/export?format={}",
+    let mut url = format!(
+        "{}/rooms/{}/export?format={}",
+        http_base(&args.url)?,
         args.room.trim().to_uppercase(),
         args.format
     );
     if let Some(table) = &args.table {
-        path.push_str(&format!("&table={table}"));
+        url.push_str(&format!("&table={table}"));
     }
-    let (status, body) = get(&host, &path, &token).await?;
+    // ureq blocks: off the runtime's threads.
+    let (status, body) = tokio::task::spawn_blocking(move || get(&url, &token)).await??;
     match status {
         200 => {}
         401 => bail!("the server does not know that token (401)"),
@@ -64,12 +65,19 @@ pub async fn run(args: ExportArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// `ws://h:p/ws` or `http://h:p/…` → (`h:p`, path prefix).
-fn http_base(url: &str) -> anyhow::Result<(String, String)> {
-    let rest = url
-        .strip_prefix("ws://")
-        .or_else(|| url.strip_prefix("http://"))
-        .context("export speaks plain http: use a ws:// or http:// address")?;
+/// The HTTP address the server's WebSocket address lives under:
+/// `ws://h:p/ws` → `http://h:p`, `wss://h/game/ws` → `https://h/game`
+/// (a TLS proxy in front, docs/OPERATIONS.md); `http(s)://…` as given.
+fn http_base(url: &str) -> anyhow::Result<String> {
+    let (scheme, rest) = [
+        ("ws://", "http"),
+        ("wss://", "https"),
+        ("http://", "http"),
+        ("https://", "https"),
+    ]
+    .iter()
+    .find_map(|(prefix, scheme)| url.strip_prefix(prefix).map(|rest| (*scheme, rest)))
+    .context("the server address must start with ws://, wss://, http:// or https://")?;
     let (host, path) = rest.split_once('/').unwrap_or((rest, ""));
     let prefix = path
         .strip_suffix("ws")
@@ -80,32 +88,31 @@ fn http_base(url: &str) -> anyhow::Result<(String, String)> {
     } else {
         format!("/{prefix}")
     };
-    Ok((host.to_owned(), prefix))
+    Ok(format!("{scheme}://{host}{prefix}"))
 }
 
-/// One HTTP/1.1 GET with `Connection: close`: (status, body). The server
-/// sends a Content-Length body, never chunked, for these responses.
-async fn get(host: &str, path: &str, token: &str) -> anyhow::Result<(u16, Vec<u8>)> {
-    let mut stream = TcpStream::connect(host)
-        .await
-        .with_context(|| format!("cannot reach {host}"))?;
-    let request = format!(
-        "GET {path} HTTP/1.1\r\nHost: {host}\r\nAuthorization: Bearer {token}\r\nConnection: close\r\n\r\n"
-    );
-    stream.write_all(request.as_bytes()).await?;
-    let mut response = Vec::new();
-    stream.read_to_end(&mut response).await?;
-    let split = response
-        .windows(4)
-        .position(|w| w == b"\r\n\r\n")
-        .context("not an HTTP response")?;
-    let head = String::from_utf8_lossy(&response[..split]);
-    let status = head
-        .split_whitespace()
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .context("no HTTP status")?;
-    Ok((status, response[split + 4..].to_vec()))
+/// The most an export may weigh: a long game's JSON log is a few MB.
+const MAX_BODY: u64 = 1 << 30;
+
+/// One GET with the token: (status, body), whatever the status.
+fn get(url: &str, token: &str) -> anyhow::Result<(u16, Vec<u8>)> {
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .timeout_global(Some(Duration::from_secs(60)))
+        .build()
+        .into();
+    let mut response = agent
+        .get(url)
+        .header("Authorization", &format!("Bearer {token}"))
+        .call()
+        .with_context(|| format!("cannot fetch {url}"))?;
+    let body = response
+        .body_mut()
+        .with_config()
+        .limit(MAX_BODY)
+        .read_to_vec()
+        .context("reading the export")?;
+    Ok((response.status().as_u16(), body))
 }
 
 #[cfg(test)]
@@ -117,16 +124,51 @@ mod tests {
     fn websocket_addresses_become_http_bases() {
         assert_eq!(
             http_base("ws://127.0.0.1:8080/ws").unwrap(),
-            ("127.0.0.1:8080".into(), String::new())
+            "http://127.0.0.1:8080"
         );
-        assert_eq!(
-            http_base("http://h:1").unwrap(),
-            ("h:1".into(), String::new())
-        );
-        assert_eq!(
-            http_base("ws://h:1/game/ws").unwrap(),
-            ("h:1".into(), "/game".into())
-        );
-        assert!(http_base("wss://h/ws").is_err());
+        assert_eq!(http_base("http://h:1").unwrap(), "http://h:1");
+        assert_eq!(http_base("ws://h:1/game/ws").unwrap(), "http://h:1/game");
+        assert_eq!(http_base("wss://h/ws").unwrap(), "https://h");
+        assert_eq!(http_base("https://h/game").unwrap(), "https://h/game");
+        assert!(http_base("ftp://h/ws").is_err());
+    }
+
+    /// What the first bytes a client sends to a listener look like.
+    async fn first_bytes(url: impl FnOnce(u16) -> String + Send + 'static) -> Vec<u8> {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let url = url(port);
+        let fetch = tokio::task::spawn_blocking(move || get(&url, "t"));
+        // Bounded: a client without TLS gives up before it connects.
+        let accepted = tokio::time::timeout(Duration::from_secs(10), listener.accept());
+        let (mut socket, _) = accepted.await.expect("the client dialed").unwrap();
+        let mut buf = vec![0; 5];
+        tokio::io::AsyncReadExt::read_exact(&mut socket, &mut buf)
+            .await
+            .unwrap();
+        drop(socket);
+        // Ignored: the connection was cut on purpose.
+        let _ = fetch.await;
+        buf
+    }
+
+    #[tokio::test]
+    async fn a_wss_server_is_fetched_over_tls_and_a_ws_one_over_plain_http() {
+        let tls = first_bytes(|port| {
+            format!(
+                "{}/x",
+                http_base(&format!("wss://127.0.0.1:{port}/ws")).unwrap()
+            )
+        })
+        .await;
+        assert_eq!(&tls[..2], &[0x16, 0x03], "a TLS handshake record: {tls:?}");
+        let plain = first_bytes(|port| {
+            format!(
+                "{}/x",
+                http_base(&format!("ws://127.0.0.1:{port}/ws")).unwrap()
+            )
+        })
+        .await;
+        assert_eq!(&plain, b"GET /");
     }
 }

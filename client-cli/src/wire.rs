@@ -256,6 +256,26 @@ mod tests {
         assert_eq!(down, "cannot reach ws://h:1/ws: Connection refused");
     }
 
+    #[tokio::test]
+    async fn a_wss_address_is_dialed_over_tls() {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!(
+            "wss://127.0.0.1:{}/ws",
+            listener.local_addr().unwrap().port()
+        );
+        let dialing = tokio::spawn(async move { dial(&url).await.map(|_| ()) });
+        // Bounded: a client without TLS gives up before it connects.
+        let accepted = tokio::time::timeout(Duration::from_secs(10), listener.accept());
+        let (mut socket, _) = accepted.await.expect("the client dialed").unwrap();
+        let mut hello = [0; 2];
+        tokio::io::AsyncReadExt::read_exact(&mut socket, &mut hello)
+            .await
+            .unwrap();
+        assert_eq!(hello, [0x16, 0x03], "a TLS handshake record");
+        drop(socket);
+        assert!(dialing.await.unwrap().is_err(), "no TLS server answered");
+    }
+
     #[test]
     fn kicked_replaced_and_closed_rooms_are_final_but_drops_retry() {
         for code in [4001, 4003, 4005, 1000, 1008, 1009] {
