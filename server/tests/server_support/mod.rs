@@ -210,27 +210,28 @@ pub async fn upgrade_status(addr: SocketAddr, extra_headers: &str) -> u16 {
         .unwrap_or(0)
 }
 
-/// Plain HTTP GET over a fresh TCP connection: (status, body).
+/// An HTTP GET with `extra_headers` (`Name: value` lines, each ending in
+/// `\r\n`): (status, body), whatever the status.
 pub async fn http_get(addr: SocketAddr, path: &str, extra_headers: &str) -> (u16, String) {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let mut stream = TcpStream::connect(addr).await.unwrap();
-    let request =
-        format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n{extra_headers}\r\n");
-    stream.write_all(request.as_bytes()).await.unwrap();
-    let mut response = Vec::new();
-    tokio::time::timeout(WAIT, stream.read_to_end(&mut response))
-        .await
-        .expect("a response in time")
-        .unwrap();
-    let text = String::from_utf8_lossy(&response).into_owned();
-    let status = text
-        .split_whitespace()
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0);
-    let body = text
-        .split_once("\r\n\r\n")
-        .map(|(_, b)| b.to_owned())
-        .unwrap_or_default();
-    (status, body)
+    let url = format!("http://{addr}{path}");
+    let headers: Vec<(String, String)> = extra_headers
+        .split("\r\n")
+        .filter_map(|line| line.split_once(": "))
+        .map(|(name, value)| (name.to_owned(), value.to_owned()))
+        .collect();
+    let get = tokio::task::spawn_blocking(move || {
+        let agent: ureq::Agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .timeout_global(Some(WAIT))
+            .build()
+            .into();
+        let mut request = agent.get(&url);
+        for (name, value) in &headers {
+            request = request.header(name, value);
+        }
+        let mut response = request.call().expect("a response in time");
+        let body = response.body_mut().read_to_string().unwrap();
+        (response.status().as_u16(), body)
+    });
+    get.await.unwrap()
 }
