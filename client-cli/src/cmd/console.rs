@@ -45,6 +45,57 @@ pub struct Console {
     pub printer: Box<dyn ExternalPrinter + Send>,
     /// What the person types.
     pub lines: Lines,
+    /// The terminal as it was before the line editor took it.
+    mode: TerminalMode,
+    /// The terminal was given back already ([`Console::finish`]).
+    finished: bool,
+}
+
+/// When the console ends while the line editor still waits for a line
+/// (the connection closed for good: kicked, replaced, the room removed),
+/// the editor's thread keeps the terminal raw, without echo, and the
+/// program's exit would leave it so for the shell: give the terminal its
+/// mode back, and end the prompt's line.
+impl Drop for Console {
+    fn drop(&mut self) {
+        if self.lines.asked && !self.finished {
+            self.mode.restore(std::io::stdin());
+            println!();
+        }
+    }
+}
+
+/// A terminal's mode (termios), kept to be put back.
+#[cfg(unix)]
+struct TerminalMode(Option<nix::sys::termios::Termios>);
+
+#[cfg(unix)]
+impl TerminalMode {
+    /// The mode of `fd` now (none if it is no terminal).
+    fn save(fd: impl std::os::fd::AsFd) -> Self {
+        TerminalMode(nix::sys::termios::tcgetattr(fd).ok())
+    }
+
+    /// Puts the saved mode back on `fd`.
+    fn restore(&self, fd: impl std::os::fd::AsFd) {
+        if let Some(mode) = &self.0 {
+            // Ignored: nothing more can be done for a terminal that is gone.
+            let _ = nix::sys::termios::tcsetattr(fd, nix::sys::termios::SetArg::TCSANOW, mode);
+        }
+    }
+}
+
+/// Elsewhere the line editor gives the console back itself.
+#[cfg(not(unix))]
+struct TerminalMode;
+
+#[cfg(not(unix))]
+impl TerminalMode {
+    fn save<T>(_: T) -> Self {
+        TerminalMode
+    }
+
+    fn restore<T>(&self, _: T) {}
 }
 
 impl Console {
@@ -55,6 +106,7 @@ impl Console {
         helper: Option<H>,
         history: Option<PathBuf>,
     ) -> anyhow::Result<Console> {
+        let mode = TerminalMode::save(std::io::stdin());
         let mut editor = Editor::<H, DefaultHistory>::new()?;
         editor.set_helper(helper);
         if let Some(path) = &history {
@@ -87,6 +139,8 @@ impl Console {
                 next,
                 asked: false,
             },
+            mode,
+            finished: false,
         })
     }
 
@@ -102,6 +156,20 @@ impl Console {
         let _ = self.printer.print(text);
     }
 
+    /// The console's last words, when the connection closed for good:
+    /// printed in place of the prompt, with the terminal given back (the
+    /// printer would hand them to the editor, which draws its prompt again
+    /// after them).
+    fn finish(&mut self, text: &str) {
+        if self.lines.asked {
+            self.mode.restore(std::io::stdin());
+            // Back to the start of the prompt's line, and clear it.
+            print!("\r\x1b[2K");
+            self.finished = true;
+        }
+        println!("{text}");
+    }
+
     /// Prints an update as [`tell`] words it; false once the connection
     /// is closed for good (the console should stop).
     pub fn show(&mut self, client: &Client, update: Result<Update, RecvError>) -> bool {
@@ -113,7 +181,7 @@ impl Console {
                 true
             }
             Told::Closed(text) => {
-                self.print(text);
+                self.finish(&text);
                 false
             }
         }
@@ -157,4 +225,31 @@ pub fn tell(client: &Client, update: Result<Update, RecvError>) -> Told {
         )),
         Err(RecvError::Closed) => return Told::Closed("Connection closed.".into()),
     })
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use nix::sys::termios::{LocalFlags, SetArg, cfmakeraw, tcgetattr, tcsetattr};
+
+    use super::TerminalMode;
+
+    #[test]
+    fn a_terminal_left_raw_gets_its_echo_back() {
+        let pty = nix::pty::openpty(None, None).unwrap();
+        let mode = TerminalMode::save(&pty.slave);
+        let cooked = tcgetattr(&pty.slave).unwrap().local_flags;
+        assert!(cooked.contains(LocalFlags::ECHO | LocalFlags::ICANON));
+        let mut raw = tcgetattr(&pty.slave).unwrap();
+        cfmakeraw(&mut raw);
+        tcsetattr(&pty.slave, SetArg::TCSANOW, &raw).unwrap();
+        assert!(
+            !tcgetattr(&pty.slave)
+                .unwrap()
+                .local_flags
+                .contains(LocalFlags::ECHO)
+        );
+        mode.restore(&pty.slave);
+        assert_eq!(tcgetattr(&pty.slave).unwrap().local_flags, cooked);
+    }
 }
