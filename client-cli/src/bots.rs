@@ -95,6 +95,8 @@ pub enum BotEnd {
     GameEnded,
     /// Told to stop.
     Stopped,
+    /// Another connection took the seat (its player came back, closed 4001).
+    Replaced,
     /// The connection closed for good.
     Closed(String),
 }
@@ -178,7 +180,7 @@ pub async fn run_bot(client: Client, plan: BotPlan, seed: u64) -> BotEnd {
             // Nothing to do: wait for the room to change.
             tokio::select! {
                 update = updates.recv() => match update {
-                    Ok(Update::Closed(reason)) => return BotEnd::Closed(reason),
+                    Ok(Update::Closed(closed)) => return closed_end(closed),
                     Ok(Update::Event(_)) => { stats.events.fetch_add(1, Ordering::Relaxed); }
                     Ok(_) => {}
                     Err(broadcast::error::RecvError::Lagged(n)) => { stats.events.fetch_add(n, Ordering::Relaxed); }
@@ -216,6 +218,15 @@ pub async fn run_bot(client: Client, plan: BotPlan, seed: u64) -> BotEnd {
     }
 }
 
+/// How a connection closed for good ends a bot.
+fn closed_end(closed: crate::wire::Closed) -> BotEnd {
+    if closed.code == Some(allssam_protocol::close::REPLACED) {
+        BotEnd::Replaced
+    } else {
+        BotEnd::Closed(closed.reason)
+    }
+}
+
 /// Resolves when `stop` changes; never, once its sender is gone (nobody can stop us then).
 async fn stopped(stop: &mut watch::Receiver<bool>) {
     if stop.changed().await.is_err() {
@@ -230,7 +241,7 @@ fn drain(updates: &mut broadcast::Receiver<Update>, stats: &Stats) -> Option<Bot
             Ok(Update::Event(_)) => {
                 stats.events.fetch_add(1, Ordering::Relaxed);
             }
-            Ok(Update::Closed(reason)) => return Some(BotEnd::Closed(reason)),
+            Ok(Update::Closed(closed)) => return Some(closed_end(closed)),
             Ok(_) => {}
             Err(broadcast::error::TryRecvError::Lagged(n)) => {
                 stats.events.fetch_add(n, Ordering::Relaxed);
@@ -287,4 +298,30 @@ pub async fn spawn_bots(
         tasks.push(tokio::spawn(run_bot(client, plan.clone(), seed)));
     }
     Ok(tasks)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::wire::{Closed, Drop, classify};
+
+    fn end_of(code: u16) -> BotEnd {
+        match classify(Some(code), String::new()) {
+            Drop::Final(closed) => closed_end(closed),
+            Drop::Retry(why) => panic!("{code} is final, not {why}"),
+        }
+    }
+
+    #[test]
+    fn a_bot_replaced_on_its_seat_knows_its_player_came_back() {
+        assert_eq!(end_of(allssam_protocol::close::REPLACED), BotEnd::Replaced);
+        assert_eq!(
+            end_of(allssam_protocol::close::KICKED),
+            BotEnd::Closed("kicked by the facilitator (4003)".into())
+        );
+        assert_eq!(
+            closed_end(Closed::here("gave up")),
+            BotEnd::Closed("gave up".into())
+        );
+    }
 }

@@ -12,7 +12,7 @@ pub const DEFAULT_URL: &str = "ws://127.0.0.1:8080/ws";
 #[command(
     name = "allssam",
     version,
-    about = "All-ssam's client: play, host, watch, bots, demo and loadtest"
+    about = "All-ssam's client: play, host, watch, bots, demo, export and loadtest"
 )]
 pub struct Cli {
     /// What to do.

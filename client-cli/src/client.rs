@@ -62,7 +62,7 @@ pub enum Update {
     /// The connection is back (a snapshot follows).
     Reconnected,
     /// The connection is closed for good (kicked, replaced, room closed, gave up).
-    Closed(String),
+    Closed(crate::wire::Closed),
 }
 
 type Answer = Result<AckResult, ErrorMessage>;

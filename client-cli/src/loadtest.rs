@@ -305,6 +305,12 @@ pub async fn run_load(options: &LoadOptions) -> anyhow::Result<LoadReport> {
                     report.disconnect_reasons.push(reason);
                 }
             }
+            Ok(Ok(BotEnd::Replaced)) => {
+                report.disconnections += 1;
+                if report.disconnect_reasons.len() < 5 {
+                    report.disconnect_reasons.push("replaced (4001)".into());
+                }
+            }
             Ok(Ok(BotEnd::GameEnded)) => report.games_ended += 1,
             _ => {}
         }

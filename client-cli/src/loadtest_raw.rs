@@ -34,9 +34,13 @@ pub struct Dialer {
 }
 
 impl Dialer {
-    /// Resolves `url`'s host once.
+    /// Resolves `url`'s host once. Plain `ws://` only: the load runs on a
+    /// server's own network, where TLS would only measure the TLS.
     pub async fn new(url: &str, sources: Vec<IpAddr>) -> anyhow::Result<Dialer> {
         crate::wire::check_url(url)?;
+        if !url.starts_with("ws://") {
+            anyhow::bail!("the load generator speaks ws:// only, not {url}");
+        }
         let uri: tokio_tungstenite::tungstenite::http::Uri = url.parse()?;
         let host = uri.host().unwrap_or("127.0.0.1");
         let port = uri.port_u16().unwrap_or(80);

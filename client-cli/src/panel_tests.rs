@@ -177,6 +177,11 @@ fn refusals_name_offers_and_infractions_by_their_short_numbers() {
         line("There is no case 40 in round 40; offer 999 or x40"),
         "There is no case 40 in round 40; offer 999 or x40."
     );
+    // An amount that happens to equal an id is an amount.
+    assert_eq!(
+        line("You have only 40 won available"),
+        "You have only 40 won available."
+    );
 }
 
 fn verdict(case: u32, guilty: u32, acquit: u32) -> Event {

@@ -397,16 +397,17 @@ impl State {
 
     /// The short number a person sees for the wire id `n` of an offer or an
     /// infraction this client numbered. `noun`, the word before the number
-    /// in a sentence ("offer", "infraction"), says which when it can; case
-    /// and round numbers are public and never relabelled.
+    /// in a sentence ("offer", "infraction"), says which, and `#` marks an
+    /// id of either; any other number (an amount, a case, a round) is left
+    /// as it is.
     pub fn label_of_wire(&self, n: u32, noun: &str) -> Option<u32> {
         let offer = || self.offer_label(OfferId(n));
         let infraction = || self.infraction_label(InfractionId(n));
         match noun.to_lowercase().as_str() {
             "offer" | "offers" => offer(),
             "infraction" | "infractions" => infraction(),
-            "case" | "cases" | "round" | "rounds" => None,
-            _ => offer().or_else(infraction),
+            "#" => offer().or_else(infraction),
+            _ => None,
         }
     }
 

@@ -207,32 +207,60 @@ pub enum Drop {
     /// Reconnect and resume.
     Retry(String),
     /// Do not reconnect.
-    Final(String),
+    Final(Closed),
 }
 
-/// Which closes are final (PROTOCOL.md "Closing").
+/// Why a connection ended for good: the close code, when the server sent
+/// one, and the reason in words.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Closed {
+    /// The WebSocket close code (PROTOCOL.md "Closing"); none when the
+    /// client ended it.
+    pub code: Option<u16>,
+    /// Why, for people.
+    pub reason: String,
+}
+
+impl Closed {
+    /// Ended by this side, without a close code from the server.
+    pub fn here(reason: impl Into<String>) -> Closed {
+        Closed {
+            code: None,
+            reason: reason.into(),
+        }
+    }
+}
+
+impl std::fmt::Display for Closed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.reason)
+    }
+}
+
+/// Which closes are final (PROTOCOL.md "Closing"). A normal close is final
+/// unless the server said "idle": a client that went quiet for too long (a
+/// laptop asleep) comes back and resumes.
 pub fn classify(code: Option<u16>, reason: String) -> Drop {
     let text = |what: &str| format!("{what} ({})", code.unwrap_or(0));
+    let last = |what: &str| {
+        Drop::Final(Closed {
+            code,
+            reason: text(what),
+        })
+    };
     match code {
-        Some(close::REPLACED) => Drop::Final(text("another connection took this seat")),
-        Some(close::KICKED) => Drop::Final(text("kicked by the facilitator")),
-        Some(close::ROOM_CLOSED) => Drop::Final(text("the room was closed")),
-        Some(1000) => Drop::Final(text("closed by the server")),
-        Some(close::FLOOD) => Drop::Final(text("too many refused requests")),
-        Some(close::TOO_LARGE) => Drop::Final(text("a message was too large")),
+        Some(close::REPLACED) => last("another connection took this seat"),
+        Some(close::KICKED) => last("kicked by the facilitator"),
+        Some(close::ROOM_CLOSED) => last("the room was closed"),
+        Some(1000) if reason != "idle" => last("closed by the server"),
+        Some(close::FLOOD) => last("too many refused requests"),
+        Some(close::TOO_LARGE) => last("a message was too large"),
         _ => Drop::Retry(if reason.is_empty() {
             text("connection lost")
         } else {
             reason
         }),
     }
-}
-
-/// Whether a final close `reason`, as [`classify`] words it, says another
-/// connection took the seat (for a bot on a handed-over seat: its player
-/// came back).
-pub fn is_replaced(reason: &str) -> bool {
-    reason.ends_with(&format!("({})", close::REPLACED))
 }
 
 #[cfg(test)]
@@ -284,6 +312,10 @@ mod tests {
                 "{code}"
             );
         }
+        assert!(
+            matches!(classify(Some(1000), "idle".into()), Drop::Retry(_)),
+            "a connection closed for being quiet comes back"
+        );
         for code in [Some(1001), Some(4004), None] {
             assert!(
                 matches!(classify(code, "x".into()), Drop::Retry(_)),

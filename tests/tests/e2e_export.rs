@@ -236,6 +236,18 @@ async fn a_bot_games_export_has_every_case_and_the_figures_in_every_format() {
     assert_eq!(header, ["round", "phase", "from", "to", "text"]);
 
     // md and html: the debrief with its figures and every case.
+    let md = fetch(&url, &room, &host_token, "md", None, out)
+        .await
+        .unwrap();
+    assert!(
+        md.contains("| player | role | score | best of the role |"),
+        "every column named: {md}"
+    );
+    assert!(
+        md.contains("| player | player | tie strength at the end |")
+            || md.contains("Nobody had a tie at the end."),
+        "{md}"
+    );
     for format in ["md", "html"] {
         let text = fetch(&url, &room, &host_token, format, None, out)
             .await

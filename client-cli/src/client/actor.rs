@@ -15,7 +15,7 @@ use tokio_tungstenite::tungstenite::Message;
 
 use super::{Answer, Command, Update};
 use crate::state::State;
-use crate::wire::{ClientError, Drop, Incoming, Ws, classify, frame, open, read};
+use crate::wire::{ClientError, Closed, Drop, Incoming, Ws, classify, frame, open, read};
 
 /// Reconnection attempts before giving up (with backoff up to 5 s: about 4 minutes).
 const RECONNECT_ATTEMPTS: u32 = 50;
@@ -64,8 +64,8 @@ impl Actor {
             let (mut sink, mut stream) = ws.split();
             let dropped = self.serve(&mut sink, &mut stream, &mut inbox).await;
             let reason = match dropped {
-                Drop::Final(reason) => {
-                    self.finish(reason);
+                Drop::Final(closed) => {
+                    self.finish(closed);
                     return;
                 }
                 Drop::Retry(reason) => reason,
@@ -74,7 +74,9 @@ impl Actor {
             match self.reconnect().await {
                 Some(fresh) => ws = fresh,
                 None => {
-                    self.finish(format!("gave up reconnecting after: {reason}"));
+                    self.finish(Closed::here(format!(
+                        "gave up reconnecting after: {reason}"
+                    )));
                     return;
                 }
             }
@@ -96,7 +98,7 @@ impl Actor {
                     None => {
                         // Every Client is dropped: close politely; nothing to wait for.
                         let _ = sink.send(Message::Close(None)).await;
-                        return Drop::Final("closed by the client".into());
+                        return Drop::Final(Closed::here("closed by the client"));
                     }
                     Some(Command::Send { body, stamp, reply, after_snapshot }) => {
                         let request = self.number(body, stamp);
@@ -297,11 +299,11 @@ impl Actor {
         None
     }
 
-    fn finish(&mut self, reason: String) {
+    fn finish(&mut self, closed: Closed) {
         // Recorded before the pending replies are dropped, so a request that
         // fails because of it reports why.
-        let _ = self.ended.set(reason.clone());
+        let _ = self.ended.set(closed.reason.clone());
         self.pending.clear();
-        let _ = self.updates.send(Update::Closed(reason));
+        let _ = self.updates.send(Update::Closed(closed));
     }
 }

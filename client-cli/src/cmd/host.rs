@@ -15,6 +15,7 @@ use super::host_input::{END_WARNING, EndGuard, HELP, HostInput, parse_host};
 use super::host_text::{export_hint, join_hints, seat_news, who};
 use crate::bots::{BotEnd, BotPlan, run_bot, spawn_bots};
 use crate::client::{Client, ClientError, Opening, Update};
+use crate::state::State;
 use crate::{banner, describe, panel, strategy, tokens};
 
 /// A bot of this console playing a player's seat (`handover`).
@@ -41,6 +42,8 @@ struct Host {
     fleets: Vec<watch::Sender<bool>>,
     seed: u64,
     serial: u64,
+    /// Seats whose bot was taken back, until its connection is seen to go.
+    leaving: HashSet<PlayerId>,
     end_guard: EndGuard,
     /// Where handed-over bots report the end of their run.
     bot_ends: mpsc::Sender<HandedEnd>,
@@ -93,6 +96,7 @@ pub async fn run(url: &str, config: Option<ConfigPatch>, resume: bool) -> anyhow
         fleets: Vec::new(),
         seed: 1,
         serial: 0,
+        leaving: HashSet::new(),
         end_guard: EndGuard::default(),
         bot_ends,
     };
@@ -118,7 +122,7 @@ pub async fn run(url: &str, config: Option<ConfigPatch>, resume: bool) -> anyhow
             }
             update = updates.recv() => {
                 if let Ok(Update::Event(e)) = &update
-                    && bot_arrival(e, &host.bots())
+                    && (bot_arrival(e, &host.bots()) || bot_departure(e, &mut host.leaving))
                 {
                     continue;
                 }
@@ -192,9 +196,13 @@ fn ended_intro(client: &Client, url: &str) -> String {
 impl Host {
     /// Does what a typed line asks; `Break` to leave the console.
     async fn answer(&mut self, line: &str) -> ControlFlow<(), Option<String>> {
-        let input = parse_host(line, &self.client.state());
+        let (input, in_play) = {
+            let s = self.client.state();
+            let in_play = !matches!(s.view.phase, Phase::Lobby | Phase::Ended);
+            (parse_host(line, &s), in_play)
+        };
         let client = &self.client;
-        ControlFlow::Continue(match self.end_guard.check(input) {
+        ControlFlow::Continue(match self.end_guard.check(input, in_play) {
             Ok(HostInput::Quit) => return ControlFlow::Break(()),
             // `End` never leaves the guard: it becomes one of the two below.
             Ok(HostInput::Nothing | HostInput::End) => None,
@@ -249,6 +257,9 @@ impl Host {
         if self.handed.contains_key(&player) {
             return format!("A bot already plays {name}'s seat; `takeback @{name}` stops it.");
         }
+        if let Some(why) = handover_refusal(&self.client.state(), player) {
+            return why;
+        }
         let token = match self
             .client
             .request(ClientMessage::SeatToken { player })
@@ -264,10 +275,11 @@ impl Host {
             Ok(bot) => bot,
             Err(e) => return format!("The bot could not take the seat: {e}"),
         };
-        let plan_seed = self.seed + player.0.as_u128() as u64;
-        let (plan, stop) = BotPlan::new(Arc::new(strategy::Sensible), plan_seed);
+        // Each seat's bot its own game of chance.
+        let seed = self.seed.wrapping_add(player.0.as_u128() as u64);
+        let (plan, stop) = BotPlan::new(Arc::new(strategy::Sensible), seed);
         self.serial += 1;
-        let (serial, seed, ends) = (self.serial, self.seed, self.bot_ends.clone());
+        let (serial, ends) = (self.serial, self.bot_ends.clone());
         tokio::spawn(async move {
             let end = run_bot(bot, plan, seed).await;
             // The receiver is gone only once the console has quit: nobody to tell.
@@ -289,6 +301,7 @@ impl Host {
             Some(handed) => {
                 // A bot whose run already ended needs no telling.
                 let _ = handed.stop.send(true);
+                self.leaving.insert(player);
                 format!("The bot left {name}'s seat; they can come back with `allssam play`.")
             }
             None => format!("No bot of this console plays {name}'s seat."),
@@ -337,6 +350,37 @@ fn bot_arrival(e: &Event, bots: &HashSet<PlayerId>) -> bool {
     )
 }
 
+/// Whether `e` is the connection of a bot taken back from a seat going
+/// (`leaving`, which forgets it): `takeback` said so already, and describe
+/// would say "Lee lost the connection".
+fn bot_departure(e: &Event, leaving: &mut HashSet<PlayerId>) -> bool {
+    matches!(
+        e,
+        Event::PlayerUpdated { player, role: None, connected: Some(false), .. } if leaving.remove(player)
+    )
+}
+
+/// Why a seat cannot be handed to a bot now, if it cannot: `handover` is
+/// for a player who dropped out of a game in progress (the bot's opening
+/// would close a connected player's with 4001, for good).
+fn handover_refusal(s: &State, player: PlayerId) -> Option<String> {
+    let name = s.name(player);
+    match s.view.phase {
+        Phase::Lobby => {
+            return Some("The game has not started: `bots N` fills open seats.".into());
+        }
+        Phase::Ended => return Some("The game is over.".into()),
+        _ => {}
+    }
+    let connected = s.view.players.iter().any(|p| p.id == player && p.connected);
+    connected.then(|| {
+        format!(
+            "{name} is connected: `handover` is for a seat whose player dropped out \
+             (`who` lists them as AWAY)."
+        )
+    })
+}
+
 fn refusal(
     client: &Client,
     result: Result<allssam_protocol::AckResult, ClientError>,
@@ -354,8 +398,38 @@ fn failure(client: &Client, e: ClientError) -> String {
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used)]
     use super::*;
-    use crate::testkit::{connected, pid};
+    use crate::testkit::{connected, pid, room};
+    use allssam_protocol::Role;
+
+    #[test]
+    fn a_seat_is_handed_to_a_bot_only_when_its_player_dropped_out_of_a_game() {
+        let mut s = room(Role::Donju, Phase::Dealing);
+        let refusal = handover_refusal(&s, pid(2)).unwrap();
+        assert!(refusal.starts_with("Kim is connected"), "{refusal}");
+        s.apply(&connected(2, false));
+        assert_eq!(handover_refusal(&s, pid(2)), None);
+        for phase in [Phase::Lobby, Phase::Ended] {
+            let mut s = room(Role::Donju, phase);
+            s.apply(&connected(2, false));
+            assert!(handover_refusal(&s, pid(2)).is_some(), "{phase}");
+        }
+    }
+
+    #[test]
+    fn a_bot_taken_back_leaves_without_news_once() {
+        let mut leaving = HashSet::from([pid(5)]);
+        assert!(
+            !bot_departure(&connected(6, false), &mut leaving),
+            "Choi's own"
+        );
+        assert!(bot_departure(&connected(5, false), &mut leaving));
+        assert!(
+            !bot_departure(&connected(5, false), &mut leaving),
+            "Lee himself, later"
+        );
+    }
 
     #[test]
     fn our_bot_arriving_on_a_seat_is_not_its_player_coming_back() {

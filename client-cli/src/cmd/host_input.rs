@@ -64,10 +64,16 @@ pub struct EndGuard {
 impl EndGuard {
     /// `End` becomes `ConfirmEnd` the first time and the request the second;
     /// any other command (or a line that could not be read) disarms it.
-    pub fn check(&mut self, input: Result<HostInput, String>) -> Result<HostInput, String> {
+    /// Outside play (`in_play` false) there is nothing to lose: `end` goes
+    /// at once, for the server to say why it cannot.
+    pub fn check(
+        &mut self,
+        input: Result<HostInput, String>,
+        in_play: bool,
+    ) -> Result<HostInput, String> {
         let armed = std::mem::take(&mut self.armed);
         match input {
-            Ok(HostInput::End) if armed => Ok(HostInput::Send(ClientMessage::End)),
+            Ok(HostInput::End) if armed || !in_play => Ok(HostInput::Send(ClientMessage::End)),
             Ok(HostInput::End) => {
                 self.armed = true;
                 Ok(HostInput::ConfirmEnd)
@@ -244,17 +250,32 @@ mod tests {
 
     /// The guard's answers to a run of lines, as the console reads them.
     fn guarded(lines: &[&str]) -> Vec<Result<HostInput, String>> {
-        let s = room(Role::Donju, Phase::Dealing);
+        guarded_in(Phase::Dealing, lines)
+    }
+
+    fn guarded_in(phase: Phase, lines: &[&str]) -> Vec<Result<HostInput, String>> {
+        let s = room(Role::Donju, phase);
         let mut guard = EndGuard::default();
         lines
             .iter()
-            .map(|line| guard.check(parse_host(line, &s)))
+            .map(|line| guard.check(parse_host(line, &s), true_in_play(phase)))
             .collect()
+    }
+
+    fn true_in_play(phase: Phase) -> bool {
+        !matches!(phase, Phase::Lobby | Phase::Ended)
     }
 
     #[test]
     fn end_is_sent_only_when_typed_twice_in_a_row() {
         let end = || Ok(HostInput::Send(ClientMessage::End));
+        for phase in [Phase::Lobby, Phase::Ended] {
+            assert_eq!(
+                guarded_in(phase, &["end"]),
+                [end()],
+                "{phase}: nothing to lose, the server answers"
+            );
+        }
         assert_eq!(guarded(&["end", "end"]), [Ok(HostInput::ConfirmEnd), end()]);
         assert_eq!(
             guarded(&["end", "", "END"]),

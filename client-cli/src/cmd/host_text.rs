@@ -8,8 +8,8 @@ use allssam_protocol::{Phase, PlayerId};
 
 use crate::bots::BotEnd;
 use crate::cli::DEFAULT_URL;
+use crate::describe;
 use crate::state::State;
-use crate::{describe, wire};
 
 /// The commands players and the projector type to reach this room. Players
 /// on other machines need the server's address: without `--url` their
@@ -88,9 +88,7 @@ pub fn who(s: &State, bots: &HashSet<PlayerId>) -> String {
 /// 4001): that is the player taking the seat back.
 pub fn seat_news(name: &str, end: &BotEnd) -> Option<String> {
     match end {
-        BotEnd::Closed(why) if wire::is_replaced(why) => {
-            Some(format!("{name} took the seat back from the bot."))
-        }
+        BotEnd::Replaced => Some(format!("{name} took the seat back from the bot.")),
         BotEnd::Closed(why) => Some(format!("The bot playing {name}'s seat stopped: {why}.")),
         BotEnd::GameEnded | BotEnd::Stopped => None,
     }
@@ -164,13 +162,8 @@ mod tests {
 
     #[test]
     fn a_player_resuming_his_seat_takes_it_back_from_the_bot() {
-        let replaced = match wire::classify(Some(allssam_protocol::close::REPLACED), String::new())
-        {
-            wire::Drop::Final(why) => why,
-            wire::Drop::Retry(why) => panic!("a replaced connection is final: {why}"),
-        };
         assert_eq!(
-            seat_news("Lee", &BotEnd::Closed(replaced)).as_deref(),
+            seat_news("Lee", &BotEnd::Replaced).as_deref(),
             Some("Lee took the seat back from the bot.")
         );
         assert_eq!(

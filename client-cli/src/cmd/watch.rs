@@ -80,10 +80,13 @@ pub fn projector_text(s: &State, e: &Event) -> Option<String> {
     (!out.is_empty()).then_some(out)
 }
 
+/// The widest rule: a projector's line, whatever the announcement's length.
+const RULE_MAX: usize = 72;
+
 /// The facilitator's words between two rules, with blank lines around.
 fn announcement(text: &str) -> String {
     let line = format!("▶ The facilitator: {text}");
-    let rule = "━".repeat(line.chars().count());
+    let rule = "━".repeat(line.chars().count().min(RULE_MAX));
     format!("\n  {rule}\n  {line}\n  {rule}\n\n")
 }
 

@@ -52,7 +52,7 @@ fn with_short_numbers(s: &State, message: &str) -> String {
             .parse()
             .ok()
             .filter(|_| whole)
-            .and_then(|n| s.label_of_wire(n, last_word(&out)));
+            .and_then(|n| s.label_of_wire(n, noun(&out)));
         match label {
             Some(label) => {
                 let _ = write!(out, "{label}");
@@ -65,9 +65,13 @@ fn with_short_numbers(s: &State, message: &str) -> String {
     out
 }
 
-/// The last word of `text`, ignoring the spaces and `#` before a number.
-fn last_word(text: &str) -> &str {
-    text.trim_end_matches([' ', '#'])
+/// What names the number that follows `text`: `#` when it is marked so
+/// ("extortion #…"), else the last word ("offer", "infraction", "case"…).
+fn noun(text: &str) -> &str {
+    if text.ends_with('#') {
+        return "#";
+    }
+    text.trim_end_matches(' ')
         .split(|c: char| !c.is_alphabetic())
         .next_back()
         .unwrap_or("")

@@ -271,9 +271,9 @@ impl Builder {
         }
     }
 
-    /// A player's market, dated by the phase it opens (the facilitator's
-    /// own `phase_changed`, which moves the date for everything else,
-    /// comes after the players'.)
+    /// A player's market, dated by the phase it opens: the facilitator's
+    /// own `phase_changed`, which moves the date for everything else, comes
+    /// after the players'.
     fn market(
         &mut self,
         player: PlayerId,

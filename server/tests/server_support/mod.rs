@@ -222,6 +222,8 @@ pub async fn http_get(addr: SocketAddr, path: &str, extra_headers: &str) -> (u16
     let get = tokio::task::spawn_blocking(move || {
         let agent: ureq::Agent = ureq::Agent::config_builder()
             .http_status_as_error(false)
+            // Loopback, whatever proxy the environment names.
+            .proxy(None)
             .timeout_global(Some(WAIT))
             .build()
             .into();
