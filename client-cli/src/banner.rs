@@ -42,6 +42,16 @@ const GLYPHS: &[(char, [&str; 5])] = &[
     (' ', ["     ", "     ", "     ", "     ", "     "]),
 ];
 
+/// How many columns [`big`] takes for `text`.
+pub fn width(text: &str) -> usize {
+    let glyphs = text
+        .to_uppercase()
+        .chars()
+        .filter(|c| GLYPHS.iter().any(|(g, _)| g == c))
+        .count();
+    (glyphs * 7).saturating_sub(2)
+}
+
 /// `text` in block letters, five lines; characters without a glyph are left out.
 pub fn big(text: &str) -> String {
     let glyphs: Vec<&[&str; 5]> = text
@@ -63,6 +73,18 @@ pub fn big(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_width_is_that_of_the_widest_line() {
+        for text in ["1 accusation", "K7QX2M", "the end", "", "a"] {
+            let widest = super::big(text)
+                .lines()
+                .map(|l| l.chars().count())
+                .max()
+                .unwrap_or(0);
+            assert_eq!(super::width(text), widest, "{text}");
+        }
+    }
+
     #[test]
     fn every_room_code_character_has_a_glyph() {
         for c in allssam_protocol::ROOM_CODE_ALPHABET.chars() {

@@ -208,7 +208,7 @@ pub async fn run_bot(client: Client, plan: BotPlan, seed: u64) -> BotEnd {
             Ok(_) => tracing::trace!(seed, key = %action.key, "done"),
         }
         match result {
-            Err(ClientError::Closed(reason)) => return BotEnd::Closed(reason),
+            Err(ClientError::Closed(reason)) => return last_words(&mut updates, reason).await,
             Err(ClientError::Refused(e)) if e.code == ErrorCode::RateLimited => {
                 let wait = e.detail.and_then(|d| d.retry_after_ms).unwrap_or(500);
                 tokio::time::sleep(Duration::from_millis(wait)).await;
@@ -216,6 +216,24 @@ pub async fn run_bot(client: Client, plan: BotPlan, seed: u64) -> BotEnd {
             _ => {}
         }
     }
+}
+
+/// How a bot whose request was cut off by the end of its connection ends:
+/// as the connection's close says (its code tells a player taking his seat
+/// back, [`BotEnd::Replaced`]), which follows on `updates`; else as
+/// `reason` says.
+async fn last_words(updates: &mut broadcast::Receiver<Update>, reason: String) -> BotEnd {
+    let close = async {
+        loop {
+            match updates.recv().await {
+                Ok(Update::Closed(closed)) => return Some(closed_end(closed)),
+                Ok(_) | Err(broadcast::error::RecvError::Lagged(_)) => {}
+                Err(broadcast::error::RecvError::Closed) => return None,
+            }
+        }
+    };
+    let told = tokio::time::timeout(Duration::from_secs(1), close).await;
+    told.ok().flatten().unwrap_or(BotEnd::Closed(reason))
 }
 
 /// How a connection closed for good ends a bot.
@@ -254,6 +272,10 @@ fn drain(updates: &mut broadcast::Receiver<Update>, stats: &Stats) -> Option<Bot
     }
 }
 
+mod fleet;
+
+pub use fleet::{Fleet, seat_bots, spawn_bots};
+
 /// Joins `room` as a bot named `{prefix}{n}` (another number if the name is taken).
 pub async fn join_bot(
     url: &str,
@@ -284,22 +306,6 @@ pub async fn join_bot(
     Err(last.unwrap_or_else(|| ClientError::Closed("no name found".into())))
 }
 
-/// Fills `count` seats of `room` with bots playing `strategy`; returns their tasks.
-pub async fn spawn_bots(
-    url: &str,
-    room: &str,
-    count: usize,
-    plan: &BotPlan,
-) -> Result<Vec<tokio::task::JoinHandle<BotEnd>>, ClientError> {
-    let mut tasks = Vec::new();
-    for n in 1..=count {
-        let client = join_bot(url, room, "Bot", n).await?;
-        let seed = plan.seed.wrapping_add(n as u64);
-        tasks.push(tokio::spawn(run_bot(client, plan.clone(), seed)));
-    }
-    Ok(tasks)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -310,6 +316,22 @@ mod tests {
             Drop::Final(closed) => closed_end(closed),
             Drop::Retry(why) => panic!("{code} is final, not {why}"),
         }
+    }
+
+    #[tokio::test]
+    async fn a_request_cut_off_by_the_players_return_ends_the_bot_as_replaced() {
+        // The request fails with the close's reason; the close itself, with
+        // its code, is on the updates (the e2e test raced on this).
+        let (tx, mut rx) = broadcast::channel(8);
+        tx.send(Update::Snapshot).expect("a receiver listens");
+        let replaced = match classify(Some(allssam_protocol::close::REPLACED), String::new()) {
+            Drop::Final(closed) => closed,
+            Drop::Retry(why) => panic!("final, not {why}"),
+        };
+        tx.send(Update::Closed(replaced))
+            .expect("a receiver listens");
+        let end = last_words(&mut rx, "another connection took this seat (4001)".into()).await;
+        assert_eq!(end, BotEnd::Replaced);
     }
 
     #[test]

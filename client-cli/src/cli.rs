@@ -26,7 +26,7 @@ pub enum Command {
     /// Play a whole fast game with bots, printing the public feed and the debrief.
     Demo {
         /// The server's WebSocket address.
-        #[arg(long, env = "ALLSSAM_URL", default_value = DEFAULT_URL)]
+        #[arg(long, env = "ALLSSAM_URL", hide_env_values = true, default_value = DEFAULT_URL)]
         url: String,
         /// Players (bots) in the room, 4 to 12.
         #[arg(long, default_value_t = crate::cmd::demo::DEFAULT_PLAYERS, value_parser = clap::value_parser!(u8).range(4..=12))]
@@ -41,7 +41,7 @@ pub enum Command {
     /// Create a room and run it from a facilitator's console.
     Host {
         /// The server's WebSocket address.
-        #[arg(long, env = "ALLSSAM_URL", default_value = DEFAULT_URL)]
+        #[arg(long, env = "ALLSSAM_URL", hide_env_values = true, default_value = DEFAULT_URL)]
         url: String,
         /// A room configuration (JSON, RULES.md §10) to create the room with.
         #[arg(long, value_name = "FILE.json")]
@@ -64,7 +64,7 @@ pub enum Command {
         #[arg(long)]
         name: String,
         /// The server's WebSocket address.
-        #[arg(long, env = "ALLSSAM_URL", default_value = DEFAULT_URL)]
+        #[arg(long, env = "ALLSSAM_URL", hide_env_values = true, default_value = DEFAULT_URL)]
         url: String,
     },
     /// Show a room's public feed in large text, for a projector.
@@ -72,7 +72,7 @@ pub enum Command {
         /// The room code.
         room: String,
         /// The server's WebSocket address.
-        #[arg(long, env = "ALLSSAM_URL", default_value = DEFAULT_URL)]
+        #[arg(long, env = "ALLSSAM_URL", hide_env_values = true, default_value = DEFAULT_URL)]
         url: String,
     },
     /// Fill open seats of a room with bots.
@@ -90,7 +90,7 @@ pub enum Command {
         #[arg(long, default_value_t = 1)]
         seed: u64,
         /// The server's WebSocket address.
-        #[arg(long, env = "ALLSSAM_URL", default_value = DEFAULT_URL)]
+        #[arg(long, env = "ALLSSAM_URL", hide_env_values = true, default_value = DEFAULT_URL)]
         url: String,
     },
     /// Load the server with many bot connections in fast rooms and report.
@@ -106,10 +106,10 @@ pub enum Command {
         #[arg(long, value_parser = ["transfers", "cases", "chat"])]
         table: Option<String>,
         /// The server's address.
-        #[arg(long, env = "ALLSSAM_URL", default_value = DEFAULT_URL)]
+        #[arg(long, env = "ALLSSAM_URL", hide_env_values = true, default_value = DEFAULT_URL)]
         url: String,
         /// The facilitator's token (default: the one `allssam host` saved).
-        #[arg(long, env = "ALLSSAM_TOKEN")]
+        #[arg(long, env = "ALLSSAM_TOKEN", hide_env_values = true)]
         token: Option<String>,
         /// Write to this file instead of stdout.
         #[arg(short, long)]
@@ -125,6 +125,23 @@ mod tests {
     #[test]
     fn the_command_line_is_well_formed() {
         Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn help_pages_never_show_the_environments_values() {
+        let mut cli = Cli::command();
+        cli.build();
+        for sub in cli.get_subcommands_mut() {
+            let help = sub.render_long_help().to_string();
+            assert!(
+                !help.contains("ALLSSAM_URL=") && !help.contains("ALLSSAM_TOKEN="),
+                "{help}"
+            );
+            if sub.get_name() != "export" {
+                continue;
+            }
+            assert!(help.contains("[env: ALLSSAM_URL]"), "{help}");
+        }
     }
 
     #[test]

@@ -4,14 +4,14 @@
 use std::fmt::Write as _;
 use std::time::Duration;
 
-use allssam_protocol::{
-    CaseInfo, Event, MarketReport, OfferInfo, OfferKind, Phase, SentenceKind, Speaker,
-};
+use allssam_protocol::{Event, MarketReport, OfferInfo, OfferKind, Phase, SentenceKind, Speaker};
 
 use crate::state::State;
 
+mod cases;
 mod refusal;
 
+pub(crate) use cases::{case_line, infraction};
 pub use refusal::refusal;
 
 /// `text` with a capital first letter and a full stop.
@@ -59,7 +59,7 @@ pub fn phase_line(s: &State) -> String {
 }
 
 /// A player's name, or "you" for ourselves.
-fn name_or_you(s: &State, id: allssam_protocol::PlayerId) -> String {
+pub(crate) fn name_or_you(s: &State, id: allssam_protocol::PlayerId) -> String {
     if s.me() == Some(id) {
         "you".into()
     } else {
@@ -94,43 +94,6 @@ fn phase_hint(phase: Phase) -> Option<&'static str> {
         Phase::Verdict => "prosecutors hearing a case rule: `rule N guilty` or `rule N acquit`",
         Phase::Lobby | Phase::Ended => return None,
     })
-}
-
-pub(crate) fn case_line(s: &State, c: &CaseInfo) -> String {
-    let mut line = format!(
-        "case {}: {} accuses {} of {}",
-        c.id,
-        s.name(c.accuser),
-        s.name(c.accused),
-        c.charge.as_str().replace('_', " ")
-    );
-    if let Some(ev) = &c.evidence {
-        let labels: Vec<String> = ev
-            .iter()
-            .map(|i| {
-                s.infraction_label(*i)
-                    .map_or(format!("#{i}"), |l| l.to_string())
-            })
-            .collect();
-        let _ = write!(
-            line,
-            " (evidence: {})",
-            if labels.is_empty() {
-                "none".into()
-            } else {
-                labels.join(",")
-            }
-        );
-    }
-    if c.withdrawn {
-        line.push_str(" — withdrawn");
-    } else if let Some(v) = c.verdict {
-        let _ = write!(line, " — {v}");
-        if c.evidence_ruling.is_some_and(|e| e != v) {
-            line.push_str(", AGAINST THE EVIDENCE");
-        }
-    }
-    line
 }
 
 /// What the market did to us, one short line per thing: money earned
@@ -256,7 +219,8 @@ pub fn event(s: &State, e: &Event) -> Option<String> {
             if let (Some(hint), Some(_)) = (phase_hint(*phase), &s.view.you) {
                 let _ = write!(line, "\n   {hint}");
             }
-            if let Some(m) = market {
+            // The market's report is a player's own (the facilitator has none).
+            if let (Some(m), Some(_)) = (market, &s.view.you) {
                 line.push('\n');
                 line.push_str(&market_lines(s, *round, m));
             }
@@ -318,6 +282,21 @@ pub fn event(s: &State, e: &Event) -> Option<String> {
         Event::LeaseEnded { donju, manager, .. } => {
             format!("{}'s lease from {} has ended.", n(*donju), n(*manager))
         }
+        // The facilitator is told of every share, not to whom.
+        Event::InfractionLearned {
+            infraction: i,
+            from: Some(from),
+        } if s.is_facilitator() => {
+            let label = s.infraction_label(i.id).unwrap_or(0);
+            format!(
+                "{} shared infraction {label}: {} between {} and {}, round {}.",
+                n(*from),
+                i.kind.as_str().replace('_', " "),
+                n(i.parties[0]),
+                n(i.parties[1]),
+                i.round
+            )
+        }
         Event::InfractionLearned {
             infraction: i,
             from,
@@ -341,6 +320,19 @@ pub fn event(s: &State, e: &Event) -> Option<String> {
         Event::OrderIssued { .. } => {
             "The Party secretary issues the extra-earnings order: leases are legal this round."
                 .into()
+        }
+        // The facilitator sees the accused's tip-off (PROTOCOL.md `tip_off`).
+        Event::TipOff {
+            case,
+            accuser,
+            charge,
+        } if s.is_facilitator() => {
+            let accused = s.case(*case).map_or("the accused".into(), |c| n(c.accused));
+            format!(
+                "Tip-off to {accused}: {} has accused him of {} (case {case}).",
+                n(*accuser),
+                charge.as_str().replace('_', " ")
+            )
         }
         Event::TipOff {
             case,

@@ -8,6 +8,7 @@ pub mod client;
 pub mod cmd;
 pub mod describe;
 pub mod export;
+pub mod labels;
 pub mod loadtest;
 pub mod loadtest_args;
 pub mod loadtest_modes;

@@ -72,7 +72,7 @@ pub struct LoadtestArgs {
     #[arg(long)]
     pub go_file: Option<std::path::PathBuf>,
     /// The server's WebSocket address.
-    #[arg(long, env = "ALLSSAM_URL", default_value = DEFAULT_URL)]
+    #[arg(long, env = "ALLSSAM_URL", hide_env_values = true, default_value = DEFAULT_URL)]
     pub url: String,
     /// Print the report as JSON.
     #[arg(long)]

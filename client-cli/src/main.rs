@@ -2,10 +2,11 @@
 
 use std::sync::Arc;
 
-use allssam_cli::bots::{BotPlan, spawn_bots};
+use allssam_cli::bots::{BotPlan, seat_bots};
 use allssam_cli::cli::{Cli, Command};
 use allssam_cli::cmd;
 use allssam_cli::strategy;
+use anyhow::Context as _;
 use clap::Parser;
 
 #[tokio::main]
@@ -55,13 +56,16 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                     )
                 })?;
             let (plan, _stop) = BotPlan::new(strategy, seed);
-            let bots = spawn_bots(&url, &room.to_uppercase(), count, &plan).await?;
-            println!(
-                "{} bot(s) seated in room {}; they play until the game ends.",
-                bots.len(),
-                room.to_uppercase()
-            );
-            for bot in bots {
+            let room = room.to_uppercase();
+            let fleet = seat_bots(&url, &room, count, &plan).await;
+            let report = fleet.report(count);
+            if fleet.seated.is_empty()
+                && let Some(e) = fleet.refused
+            {
+                return Err(e).context(format!("room {room}"));
+            }
+            println!("Room {room}: {report} They play until the game ends.");
+            for (_, bot) in fleet.seated {
                 let end = bot.await?;
                 tracing::info!(?end, "bot finished");
             }

@@ -3,9 +3,9 @@
 
 use std::fmt::Write as _;
 
-use allssam_protocol::{CaseInfo, SentenceKind, Status, TieInfo};
+use allssam_protocol::{CaseInfo, Phase, Role, Score, SentenceKind, Status, TieInfo};
 
-use crate::describe::{case_line, offer, phase_line, until};
+use crate::describe::{case_line, infraction, name_or_you, offer, phase_line, until};
 use crate::state::State;
 
 /// The status panel: everything a player needs at a glance — the phase and
@@ -37,13 +37,24 @@ pub fn status(s: &State) -> String {
             you.balance,
             you.available
         );
-        if let Some(l) = &you.lease {
+        // Every lease we are party to: a manager may have several tenants
+        // (`you.lease` is only the first).
+        let me = you.player_id;
+        let mut leases: Vec<_> = v
+            .leases
+            .iter()
+            .filter(|l| l.donju == me || l.manager == me)
+            .collect();
+        if leases.is_empty() {
+            leases.extend(&you.lease);
+        }
+        for l in leases {
+            let rent = l.rent.map_or("?".into(), |r| r.to_string());
+            let (donju, manager) = (name_or_you(s, l.donju), name_or_you(s, l.manager));
+            let rents = if l.donju == me { "rent" } else { "rents" };
             let _ = writeln!(
                 out,
-                "Lease: {} rents from {}, {} won a month",
-                s.name(l.donju),
-                s.name(l.manager),
-                l.rent.map_or("?".into(), |r| r.to_string())
+                "Lease: {donju} {rents} factory space from {manager}, {rent} won a month"
             );
         }
     }
@@ -115,20 +126,13 @@ pub fn status(s: &State) -> String {
         for i in &v.infractions {
             let label = s.infraction_label(i.id).unwrap_or(0);
             let spent = if s.cited(i.id) { " (cited)" } else { "" };
-            let _ = writeln!(
-                out,
-                "  [infraction {label}] {} {}–{}, round {}{spent}",
-                i.kind.as_str().replace('_', " "),
-                s.name(i.parties[0]),
-                s.name(i.parties[1]),
-                i.round
-            );
+            let _ = writeln!(out, "  [infraction {label}] {}{spent}", infraction(s, i));
         }
     }
     if !v.cases.is_empty() {
         out.push_str("Cases:\n");
         for c in by_number(&v.cases) {
-            let _ = writeln!(out, "  {}", case_line(s, c));
+            let _ = writeln!(out, "  {}{}", case_line(s, c), hearing(s, c));
         }
     }
     out
@@ -142,11 +146,60 @@ fn by_number(cases: &[CaseInfo]) -> Vec<&CaseInfo> {
     sorted
 }
 
+/// " — you hear it…" on a case this player hears and may still rule on
+/// (RULES.md §8), with the command in the verdict phase and the ruling
+/// given so far.
+fn hearing(s: &State, c: &CaseInfo) -> String {
+    let hears = s.me().is_some_and(|me| c.hearers.contains(&me));
+    if !hears || c.withdrawn || c.verdict.is_some() {
+        return String::new();
+    }
+    let mut mark = String::from(" — you hear it");
+    if s.view.phase == Phase::Verdict {
+        let _ = write!(mark, ": `rule {} guilty|acquit`", c.id);
+        if let Some(ruling) = c.your_ruling {
+            let _ = write!(mark, " (you ruled {ruling})");
+        }
+    }
+    mark
+}
+
 fn none_or(items: &[String]) -> String {
     if items.is_empty() {
         "none".into()
     } else {
         items.join(", ")
+    }
+}
+
+/// What a score is made of, when this viewer knows the player's balance
+/// (the facilitator: everyone's; a player: his own): " (600 won + 3 ties
+/// × 50)" for a cadre in post, " (1200 won)" otherwise (RULES.md §9).
+fn score_parts(s: &State, sc: &Score) -> String {
+    let balance = match &s.view.you {
+        Some(you) if you.player_id == sc.player => Some(you.balance),
+        _ => s.player(sc.player).and_then(|p| p.balance),
+    };
+    let Some(balance) = balance else {
+        return String::new();
+    };
+    let per_tie = s.view.config.cadre_tie_score;
+    let counted = sc.role != Role::Donju
+        && s.player(sc.player)
+            .is_none_or(|p| p.status != Status::Dismissed);
+    match sc.score.checked_sub(balance) {
+        Some(0) => format!(" ({balance} won)"),
+        Some(extra) if counted && per_tie > 0 && extra % per_tie == 0 => {
+            let ties = extra / per_tie;
+            let ties = if ties == 1 {
+                "1 tie".to_string()
+            } else {
+                format!("{ties} ties")
+            };
+            format!(" ({balance} won + {ties} × {per_tie})")
+        }
+        // A balance this model has not caught up with: the score alone.
+        Some(_) | None => String::new(),
     }
 }
 
@@ -157,18 +210,24 @@ pub fn debrief(s: &State) -> String {
     if let Some(scores) = &v.scores {
         let mut scores = scores.clone();
         scores.sort_by_key(|s| std::cmp::Reverse(s.score));
+        let tie_score = v.config.cadre_tie_score;
+        let _ = writeln!(
+            out,
+            "Scores (donju: the balance; cadre in post: balance + {tie_score} a tie of strength ≥ {}):",
+            v.config.rumor_threshold
+        );
         for sc in scores {
             let best = if sc.best {
                 format!("  ★ best {}", sc.role)
             } else {
                 String::new()
             };
+            let who = format!("{} ({}):", s.name(sc.player), sc.role);
             let _ = writeln!(
                 out,
-                "{:>8} won  {} ({}){best}",
+                "  {who:<26} score {}{}{best}",
                 sc.score,
-                s.name(sc.player),
-                sc.role
+                score_parts(s, &sc)
             );
         }
     }
@@ -239,3 +298,7 @@ pub fn debrief(s: &State) -> String {
 #[cfg(test)]
 #[path = "panel_tests.rs"]
 mod tests;
+
+#[cfg(test)]
+#[path = "panel_case_tests.rs"]
+mod case_tests;

@@ -62,8 +62,8 @@ fn the_status_panel_reads_at_a_glance() {
         "{panel}"
     );
     assert!(
-        panel.contains("[infraction 1] bribery Me–Park, round 1"),
-        "{panel}"
+        panel.contains("[infraction 1] bribery Me–Park, round 1, 100 won\n"),
+        "two bribes between the same two differ by their amounts: {panel}"
     );
     assert!(
         !panel.contains("77777") && !panel.contains("99999"),

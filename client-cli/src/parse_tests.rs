@@ -317,3 +317,18 @@ fn every_bad_form_has_its_message() {
         assert_eq!(parse(line, &s), Err(want.to_string()), "line: {line}");
     }
 }
+
+#[test]
+fn help_explains_the_words_of_the_table() {
+    let help = super::HELP;
+    for word in [
+        "modest",
+        "comfortable",
+        "conspicuous",
+        "free",
+        "imprisoned",
+        "dismissed",
+    ] {
+        assert!(help.contains(word), "{word}");
+    }
+}

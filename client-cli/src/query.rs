@@ -14,6 +14,12 @@ impl State {
         self.view.you.as_ref().map(|y| y.player_id)
     }
 
+    /// Whether this is the facilitator's connection (no seat, and the money
+    /// totals only the facilitator sees).
+    pub fn is_facilitator(&self) -> bool {
+        self.view.you.is_none() && self.view.totals.is_some()
+    }
+
     /// Our role, once assigned.
     pub fn my_role(&self) -> Option<Role> {
         self.view.you.as_ref().and_then(|y| y.role)

@@ -1,13 +1,14 @@
 //! The client's local model of its room: a snapshot's `View` kept current by
 //! applying events, plus the short labels people type for offers and infractions.
 
-use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
 use allssam_protocol::{
     CaseId, Charge, ChatLine, Event, InfractionId, LeaseInfo, MarketReport, OfferId, Phase,
     PlayerId, PlayerInfo, Rumor, SentenceInfo, SentenceKind, Status, TieInfo, View, WealthTier,
 };
+
+use crate::labels::Labels;
 
 /// A tip-off this player received (PROTOCOL.md `tip_off`).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -25,7 +26,8 @@ pub struct TipOff {
 /// Offers and infractions have random ids (PROTOCOL.md "Ids") that nobody
 /// wants to type, so each gets a short local label (1, 2, 3… in the order
 /// this client first saw it, offers and infractions numbered separately).
-/// Labels are never reused, so a number a person read stays valid.
+/// Labels are never reused, so a number a person read stays valid; a
+/// console keeps them in a file per seat ([`State::adopt_labels`]).
 #[derive(Clone, Debug)]
 pub struct State {
     /// The room as the last snapshot and the events since make it.
@@ -36,10 +38,9 @@ pub struct State {
     pub tip_offs: Vec<TipOff>,
     /// What the last market did to us.
     pub last_market: Option<MarketReport>,
-    offer_labels: HashMap<OfferId, u32>,
-    offer_by_label: HashMap<u32, OfferId>,
-    infraction_labels: HashMap<InfractionId, u32>,
-    infraction_by_label: HashMap<u32, InfractionId>,
+    labels: Labels,
+    /// A label was given since [`State::take_new_labels`] last looked.
+    new_labels: bool,
 }
 
 impl State {
@@ -50,10 +51,8 @@ impl State {
             deadline_at: None,
             tip_offs: Vec::new(),
             last_market: None,
-            offer_labels: HashMap::new(),
-            offer_by_label: HashMap::new(),
-            infraction_labels: HashMap::new(),
-            infraction_by_label: HashMap::new(),
+            labels: Labels::default(),
+            new_labels: false,
         };
         state.after_snapshot();
         state
@@ -321,6 +320,12 @@ impl State {
                 amount,
                 until_round,
             } => {
+                // Fines and confiscations leave the room's money (RULES.md §2):
+                // the facilitator's totals follow, or the debrief's check
+                // would find money missing after the last verdict.
+                if let (Some(t), Some(a)) = (v.totals.as_mut(), amount) {
+                    t.confiscated += a;
+                }
                 if let Some(c) = v.cases.iter_mut().find(|c| c.id == *case) {
                     c.sentence.get_or_insert_with(Vec::new).push(SentenceInfo {
                         player: *player,
@@ -359,40 +364,54 @@ impl State {
                 v.deadline_ms = None;
                 v.scores = Some(scores.clone());
                 v.debrief = Some(debrief.clone());
+                // The debrief's total is the server's own: exact whatever
+                // this model missed.
+                if let Some(t) = v.totals.as_mut() {
+                    t.confiscated = debrief.confiscated;
+                }
                 self.deadline_at = None;
             }
         }
     }
 
     fn label_offer(&mut self, id: OfferId) {
-        if !self.offer_labels.contains_key(&id) {
-            let label = self.offer_labels.len() as u32 + 1;
-            self.offer_labels.insert(id, label);
-            self.offer_by_label.insert(label, id);
-        }
+        self.new_labels |= self.labels.offers.number(id.0);
     }
 
     fn label_infraction(&mut self, id: InfractionId) {
-        if !self.infraction_labels.contains_key(&id) {
-            let label = self.infraction_labels.len() as u32 + 1;
-            self.infraction_labels.insert(id, label);
-            self.infraction_by_label.insert(label, id);
-        }
+        self.new_labels |= self.labels.infractions.number(id.0);
+    }
+
+    /// Takes the labels a console saved for this seat: they keep their
+    /// numbers, and what this model numbered meanwhile gets the next ones.
+    pub fn adopt_labels(&mut self, saved: Labels) {
+        self.labels = saved.then(&self.labels);
+        self.new_labels = true;
+    }
+
+    /// The labels given so far.
+    pub fn labels(&self) -> &Labels {
+        &self.labels
+    }
+
+    /// Whether a label was given since the last call (time to save them).
+    pub fn take_new_labels(&mut self) -> bool {
+        std::mem::take(&mut self.new_labels)
     }
 
     /// The short label shown for an offer.
     pub fn offer_label(&self, id: OfferId) -> Option<u32> {
-        self.offer_labels.get(&id).copied()
+        self.labels.offers.label(id.0)
     }
 
     /// The offer a person means by `label`.
     pub fn offer_by_label(&self, label: u32) -> Option<OfferId> {
-        self.offer_by_label.get(&label).copied()
+        self.labels.offers.id(label).map(OfferId)
     }
 
     /// The short label shown for an infraction.
     pub fn infraction_label(&self, id: InfractionId) -> Option<u32> {
-        self.infraction_labels.get(&id).copied()
+        self.labels.infractions.label(id.0)
     }
 
     /// The short number a person sees for the wire id `n` of an offer or an
@@ -413,7 +432,7 @@ impl State {
 
     /// The infraction a person means by `label`.
     pub fn infraction_by_label(&self, label: u32) -> Option<InfractionId> {
-        self.infraction_by_label.get(&label).copied()
+        self.labels.infractions.id(label).map(InfractionId)
     }
 }
 

@@ -146,3 +146,44 @@ fn a_fresh_snapshot_keeps_labels() {
         Some(2)
     );
 }
+
+#[test]
+fn labels_saved_for_the_seat_keep_their_numbers_after_a_restart() {
+    // A restarted console: the snapshot holds offer 500 and infraction 9,
+    // numbered 1 by this fresh model; the seat's file knew them as 2 and 3.
+    let mut s = room(Role::Donju, Phase::Dealing);
+    s.apply(&Event::OfferMade {
+        offer: offer(500, 1, 2, OfferKind::Bribe, Some(100)),
+    });
+    s.apply(&Event::InfractionLearned {
+        infraction: infraction(9, InfractionKind::Bribery, 1, 2),
+        from: None,
+    });
+    s.apply(&Event::OfferMade {
+        offer: offer(600, 2, 1, OfferKind::Bribe, Some(100)),
+    });
+    let mut saved = crate::labels::Labels::default();
+    for id in [400, 500] {
+        saved.offers.number(id);
+    }
+    for id in [7, 8, 9] {
+        saved.infractions.number(id);
+    }
+    let _ = s.take_new_labels();
+    s.adopt_labels(saved);
+    assert!(s.take_new_labels(), "the merged labels want saving");
+    assert_eq!(s.offer_label(allssam_protocol::OfferId(500)), Some(2));
+    assert_eq!(s.offer_label(allssam_protocol::OfferId(600)), Some(3));
+    assert_eq!(
+        s.infraction_label(allssam_protocol::InfractionId(9)),
+        Some(3)
+    );
+    assert_eq!(s.offer_by_label(1), Some(allssam_protocol::OfferId(400)));
+    // New items take the next free numbers.
+    s.apply(&Event::OfferMade {
+        offer: offer(700, 2, 1, OfferKind::Bribe, Some(100)),
+    });
+    assert_eq!(s.offer_label(allssam_protocol::OfferId(700)), Some(4));
+    assert!(s.take_new_labels());
+    assert!(!s.take_new_labels());
+}

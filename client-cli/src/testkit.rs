@@ -4,8 +4,8 @@
 
 use allssam_protocol::{
     CaseId, CaseInfo, Charge, Event, InfractionId, InfractionInfo, InfractionKind, OfferId,
-    OfferInfo, OfferKind, Phase, PlayerId, PlayerInfo, Role, RoomConfig, Status, TieInfo, View,
-    WealthTier, You,
+    OfferInfo, OfferKind, Phase, PlayerId, PlayerInfo, Role, RoomConfig, Status, TieInfo, Totals,
+    View, WealthTier, You,
 };
 use uuid::Uuid;
 
@@ -76,6 +76,32 @@ pub fn room(my_role: Role, phase: Phase) -> State {
         debrief: None,
         totals: None,
     })
+}
+
+/// The facilitator's view of the same room in `phase`: no seat, every
+/// balance (starting balances: Me and the donju 1000, cadres 300) and the
+/// money totals.
+pub fn facilitator(phase: Phase) -> State {
+    let mut view = room(Role::Donju, phase).view;
+    view.you = None;
+    let mut starting = 0;
+    for p in &mut view.players {
+        let balance = if p.role == Some(Role::Donju) {
+            1000
+        } else {
+            300
+        };
+        p.balance = Some(balance);
+        p.available = Some(balance);
+        starting += balance;
+    }
+    view.totals = Some(Totals {
+        starting,
+        salaries: 0,
+        income: 0,
+        confiscated: 0,
+    });
+    State::new(view)
 }
 
 /// An open offer in round 1 dealing.

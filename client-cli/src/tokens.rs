@@ -1,7 +1,7 @@
 //! Saved tokens: one small file per room and name under the local state
 //! directory, so that `play` and `host --resume` can take a seat back.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// The directory tokens live in: `$XDG_STATE_HOME/allssam`, else
 /// `~/.local/state/allssam`, else `./.allssam`.
@@ -36,8 +36,30 @@ pub fn host_path() -> PathBuf {
     dir().join("host.token")
 }
 
+/// Where the facilitator's last room was made, beside its token: the room
+/// code and the server's address, one a line.
+pub fn host_room_path() -> PathBuf {
+    dir().join("host.room")
+}
+
+/// Notes where the facilitator's room was made (for `host --resume` to say
+/// so when it is asked of another server).
+pub fn save_host_room(room: &str, url: &str) -> std::io::Result<()> {
+    save(&host_room_path(), &format!("{room}\n{url}\n"))
+}
+
+/// The room code and the server's address of the facilitator's last room,
+/// if they were noted.
+pub fn load_host_room() -> Option<(String, String)> {
+    let text = load(&host_room_path())?;
+    let mut lines = text.lines().map(str::trim);
+    let room = lines.next().filter(|r| !r.is_empty())?;
+    let url = lines.next().filter(|u| !u.is_empty())?;
+    Some((room.to_string(), url.to_string()))
+}
+
 /// Saves a token (readable by the owner only on Unix).
-pub fn save(path: &PathBuf, contents: &str) -> std::io::Result<()> {
+pub fn save(path: &Path, contents: &str) -> std::io::Result<()> {
     if let Some(parent) = path.parent() {
         std::fs::create_dir_all(parent)?;
     }
@@ -51,7 +73,7 @@ pub fn save(path: &PathBuf, contents: &str) -> std::io::Result<()> {
 }
 
 /// Reads a saved token, if there is one.
-pub fn load(path: &PathBuf) -> Option<String> {
+pub fn load(path: &Path) -> Option<String> {
     std::fs::read_to_string(path)
         .ok()
         .map(|t| t.trim().to_string())

@@ -14,25 +14,45 @@ use crate::store::SyncMode;
 #[command(name = "allssam-server", version, about)]
 pub struct ServerArgs {
     /// Address and port to listen on (`0.0.0.0:8080` to serve a LAN).
-    #[arg(long, env = "ALLSSAM_LISTEN", default_value = "127.0.0.1:8080")]
+    #[arg(
+        long,
+        env = "ALLSSAM_LISTEN",
+        hide_env_values = true,
+        default_value = "127.0.0.1:8080"
+    )]
     pub listen: SocketAddr,
 
     /// The embedded store's data file (SQLite, WAL). `:memory:` keeps
     /// nothing on disk: no durability, no recovery (benchmarks, demos).
-    #[arg(long, env = "ALLSSAM_DATA", default_value = "./allssam.db")]
+    #[arg(
+        long,
+        env = "ALLSSAM_DATA",
+        hide_env_values = true,
+        default_value = "./allssam.db"
+    )]
     pub data: PathBuf,
 
     /// What an acknowledged action survives: `normal` a crash of the
     /// process (`kill -9`), `full` also a power loss (an fsync per commit).
-    #[arg(long, env = "ALLSSAM_SYNC", default_value = "normal")]
+    #[arg(
+        long,
+        env = "ALLSSAM_SYNC",
+        hide_env_values = true,
+        default_value = "normal"
+    )]
     pub sync: SyncMode,
 
     /// Days an ended room stays in the data file (exportable), then is deleted.
-    #[arg(long, env = "ALLSSAM_RETENTION_DAYS", default_value_t = 30)]
+    #[arg(
+        long,
+        env = "ALLSSAM_RETENTION_DAYS",
+        hide_env_values = true,
+        default_value_t = 30
+    )]
     pub retention_days: u32,
 
     /// Fewest records between two snapshots of a room (a shorter replay at start); a big state waits until the records since add up to four times its size.
-    #[arg(long, env = "ALLSSAM_SNAPSHOT_EVERY", default_value_t = 200, value_parser = clap::value_parser!(u64).range(1..))]
+    #[arg(long, env = "ALLSSAM_SNAPSHOT_EVERY", hide_env_values = true, default_value_t = 200, value_parser = clap::value_parser!(u64).range(1..))]
     pub snapshot_every: u64,
 
     /// A browser origin allowed to connect (repeatable, or comma-separated in
@@ -41,54 +61,90 @@ pub struct ServerArgs {
     #[arg(
         long = "allowed-origin",
         env = "ALLSSAM_ALLOWED_ORIGIN",
+        hide_env_values = true,
         value_delimiter = ','
     )]
     pub allowed_origins: Vec<String>,
 
     /// Open connections at most; more are refused with `server_full`.
-    #[arg(long, env = "ALLSSAM_MAX_CONNECTIONS", default_value_t = 10_000)]
+    #[arg(
+        long,
+        env = "ALLSSAM_MAX_CONNECTIONS",
+        hide_env_values = true,
+        default_value_t = 10_000
+    )]
     pub max_connections: usize,
 
     /// Rooms at most; `create_room` beyond it is refused with `server_full`.
-    #[arg(long, env = "ALLSSAM_MAX_ROOMS", default_value_t = 1_000)]
+    #[arg(
+        long,
+        env = "ALLSSAM_MAX_ROOMS",
+        hide_env_values = true,
+        default_value_t = 1_000
+    )]
     pub max_rooms: usize,
 
     /// Messages a second per connection, sustained (a token bucket).
-    #[arg(long, env = "ALLSSAM_RATE_LIMIT", default_value_t = 20, value_parser = clap::value_parser!(u32).range(1..))]
+    #[arg(long, env = "ALLSSAM_RATE_LIMIT", hide_env_values = true, default_value_t = 20, value_parser = clap::value_parser!(u32).range(1..))]
     pub rate_limit: u32,
 
     /// Messages a connection may send at once above the sustained rate.
-    #[arg(long, env = "ALLSSAM_RATE_BURST", default_value_t = 60, value_parser = clap::value_parser!(u32).range(1..))]
+    #[arg(long, env = "ALLSSAM_RATE_BURST", hide_env_values = true, default_value_t = 60, value_parser = clap::value_parser!(u32).range(1..))]
     pub rate_burst: u32,
 
     /// Time allowed for a connection's opening message (e.g. 10s, 500ms).
-    #[arg(long, env = "ALLSSAM_OPENING_TIMEOUT", default_value = "10s")]
+    #[arg(
+        long,
+        env = "ALLSSAM_OPENING_TIMEOUT",
+        hide_env_values = true,
+        default_value = "10s"
+    )]
     pub opening_timeout: DurationArg,
 
     /// How often the server pings each connection.
-    #[arg(long, env = "ALLSSAM_PING_INTERVAL", default_value = "15s")]
+    #[arg(
+        long,
+        env = "ALLSSAM_PING_INTERVAL",
+        hide_env_values = true,
+        default_value = "15s"
+    )]
     pub ping_interval: DurationArg,
 
     /// A connection silent for this long (no frame, not even a pong) is closed.
-    #[arg(long, env = "ALLSSAM_IDLE_TIMEOUT", default_value = "30s")]
+    #[arg(
+        long,
+        env = "ALLSSAM_IDLE_TIMEOUT",
+        hide_env_values = true,
+        default_value = "30s"
+    )]
     pub idle_timeout: DurationArg,
 
     /// A lobby with nobody connected is removed after this.
-    #[arg(long, env = "ALLSSAM_EMPTY_LOBBY_TTL", default_value = "1h")]
+    #[arg(
+        long,
+        env = "ALLSSAM_EMPTY_LOBBY_TTL",
+        hide_env_values = true,
+        default_value = "1h"
+    )]
     pub empty_lobby_ttl: DurationArg,
 
     /// An ended room stays open to its connections this long (the final
     /// scores on screen), then they are closed with 4005 and it leaves memory.
     /// It stays exportable from the data file for `--retention-days`.
-    #[arg(long, env = "ALLSSAM_RETENTION", default_value = "24h")]
+    #[arg(
+        long,
+        env = "ALLSSAM_RETENTION",
+        hide_env_values = true,
+        default_value = "24h"
+    )]
     pub retention: DurationArg,
 
     /// Messages queued for one client at most before it counts as too slow (4004).
-    #[arg(long, env = "ALLSSAM_OUTBOUND_QUEUE", default_value_t = 256, value_parser = clap::value_parser!(u32).range(1..))]
+    #[arg(long, env = "ALLSSAM_OUTBOUND_QUEUE", hide_env_values = true, default_value_t = 256, value_parser = clap::value_parser!(u32).range(1..))]
     pub outbound_queue: u32,
 
     /// Log lines as human text or as JSON objects.
-    #[arg(long, env = "ALLSSAM_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
+    #[arg(long, env = "ALLSSAM_LOG_FORMAT", hide_env_values = true, value_enum, default_value_t = LogFormat::Text)]
     pub log_format: LogFormat,
 }
 

@@ -49,6 +49,10 @@ async fn the_demo_shows_a_verdict_against_the_evidence_and_a_shrimps_back() {
     // The feed says it as it happens; the summary says where.
     assert!(feed.iter().any(|l| l.contains("against the evidence")));
     let summary = panel::debrief(&state);
+    // The money check is printed once, by the debrief, and holds.
+    assert!(feed.iter().all(|l| !l.contains("Money:")), "{feed:?}");
+    assert_eq!(summary.matches("Money:").count(), 1, "{summary}");
+    assert!(summary.contains("(conserved)"), "{summary}");
     let case = format!("round {}: case {}", against[0].round, against[0].id);
     let line = summary
         .lines()

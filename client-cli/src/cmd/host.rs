@@ -6,15 +6,16 @@ use std::ops::ControlFlow;
 use std::path::Path;
 use std::sync::Arc;
 
-use allssam_protocol::{ClientMessage, ConfigPatch, Event, Phase, PlayerId};
+use allssam_protocol::{ClientMessage, ConfigPatch, ErrorCode, Event, Phase, PlayerId};
 use anyhow::Context as _;
 use tokio::sync::{mpsc, watch};
 
 use super::console::Console;
-use super::host_input::{END_WARNING, EndGuard, HELP, HostInput, parse_host};
-use super::host_text::{export_hint, join_hints, seat_news, who};
-use crate::bots::{BotEnd, BotPlan, run_bot, spawn_bots};
+use super::host_input::{ConfirmGuard, END_WARNING, HELP, HostInput, parse_host, quit_warning};
+use super::host_text::{export_hint, join_hints, resume_refused, seat_news, who};
+use crate::bots::{BotEnd, BotPlan, run_bot, seat_bots};
 use crate::client::{Client, ClientError, Opening, Update};
+use crate::labels::LabelFile;
 use crate::state::State;
 use crate::{banner, describe, panel, strategy, tokens};
 
@@ -40,11 +41,14 @@ struct Host {
     room: String,
     handed: HashMap<PlayerId, Handed>,
     fleets: Vec<watch::Sender<bool>>,
+    /// The seats of the bots `bots N` seated, and their runs.
+    fleet: Vec<(PlayerId, tokio::task::JoinHandle<BotEnd>)>,
     seed: u64,
     serial: u64,
     /// Seats whose bot was taken back, until its connection is seen to go.
     leaving: HashSet<PlayerId>,
-    end_guard: EndGuard,
+    /// Holds `end` (and `quit` while our bots play) for a confirmation.
+    guard: ConfirmGuard,
     /// Where handed-over bots report the end of their run.
     bot_ends: mpsc::Sender<HandedEnd>,
 }
@@ -77,6 +81,8 @@ pub fn config_from(
 /// Creates (or, with `resume`, takes back) a room and runs the console.
 pub async fn run(url: &str, config: Option<ConfigPatch>, resume: bool) -> anyhow::Result<()> {
     let client = open(url, config, resume).await?;
+    let room = client.session().room.clone();
+    let labels = LabelFile::open(&tokens::host_path(), &room, &mut client.state());
     let over = client.state().view.phase == Phase::Ended;
     println!(
         "{}",
@@ -94,10 +100,11 @@ pub async fn run(url: &str, config: Option<ConfigPatch>, resume: bool) -> anyhow
         url: url.to_string(),
         handed: HashMap::new(),
         fleets: Vec::new(),
+        fleet: Vec::new(),
         seed: 1,
         serial: 0,
         leaving: HashSet::new(),
-        end_guard: EndGuard::default(),
+        guard: ConfirmGuard::default(),
         bot_ends,
     };
     if !over {
@@ -121,6 +128,7 @@ pub async fn run(url: &str, config: Option<ConfigPatch>, resume: bool) -> anyhow
                 }
             }
             update = updates.recv() => {
+                labels.keep(&mut host.client.state());
                 if let Ok(Update::Event(e)) = &update
                     && (bot_arrival(e, &host.bots()) || bot_departure(e, &mut host.leaving))
                 {
@@ -146,20 +154,26 @@ async fn open(url: &str, config: Option<ConfigPatch>, resume: bool) -> anyhow::R
     let saved = tokens::host_path();
     if resume {
         let token = tokens::load(&saved).context("no hosted room saved on this machine")?;
-        return Client::connect(url, Opening::Resume { token })
-            .await
-            .context("taking the console back");
+        return match Client::connect(url, Opening::Resume { token }).await {
+            Err(e) if e.code() == Some(ErrorCode::BadToken) => Err(anyhow::anyhow!(
+                "taking the console back: {}",
+                resume_refused(url, tokens::load_host_room())
+            )),
+            opened => opened.context("taking the console back"),
+        };
     }
     let client = Client::connect(url, Opening::CreateRoom(config))
         .await
         .with_context(|| format!("creating a room on {url}"))?;
-    if let Some(token) = &client.session().token
-        && let Err(e) = tokens::save(&saved, token)
-    {
-        eprintln!(
-            "(could not save the facilitator token in {}: {e})",
-            saved.display()
-        );
+    if let Some(token) = &client.session().token {
+        let noted = tokens::save(&saved, token)
+            .and_then(|()| tokens::save_host_room(&client.session().room, url));
+        if let Err(e) = noted {
+            eprintln!(
+                "(could not save the facilitator token in {}: {e})",
+                saved.display()
+            );
+        }
     }
     Ok(client)
 }
@@ -201,12 +215,14 @@ impl Host {
             let in_play = !matches!(s.view.phase, Phase::Lobby | Phase::Ended);
             (parse_host(line, &s), in_play)
         };
+        let bots = self.bots().len();
         let client = &self.client;
-        ControlFlow::Continue(match self.end_guard.check(input, in_play) {
+        ControlFlow::Continue(match self.guard.check(input, in_play, bots) {
             Ok(HostInput::Quit) => return ControlFlow::Break(()),
             // `End` never leaves the guard: it becomes one of the two below.
             Ok(HostInput::Nothing | HostInput::End) => None,
             Ok(HostInput::ConfirmEnd) => Some(END_WARNING.into()),
+            Ok(HostInput::ConfirmQuit(bots)) => Some(quit_warning(bots)),
             Ok(HostInput::Help) => Some(HELP.into()),
             Ok(HostInput::Who) => Some(who(&client.state(), &self.bots())),
             Ok(HostInput::Debrief) => Some(self.debrief()),
@@ -219,9 +235,10 @@ impl Host {
         })
     }
 
-    /// The seats this console's bots play in place of their players.
+    /// The seats this console's bots play: those handed over, and those
+    /// `bots N` seated whose bot still plays.
     fn bots(&self) -> HashSet<PlayerId> {
-        self.handed.keys().copied().collect()
+        playing_bots(&self.handed, &self.fleet)
     }
 
     fn debrief(&self) -> String {
@@ -241,13 +258,11 @@ impl Host {
         };
         let (plan, stop) = BotPlan::new(strategy, self.seed);
         self.seed += 100;
-        match spawn_bots(&self.url, &self.room, n, &plan).await {
-            Ok(_) => {
-                self.fleets.push(stop);
-                format!("{n} bot(s) seated.")
-            }
-            Err(e) => format!("Bots could not join: {e}"),
-        }
+        let fleet = seat_bots(&self.url, &self.room, n, &plan).await;
+        let report = fleet.report(n);
+        self.fleets.push(stop);
+        self.fleet.extend(fleet.seated);
+        report
     }
 
     /// Seats a bot on `player`'s seat with a fresh seat token; its run
@@ -341,6 +356,19 @@ impl Host {
     }
 }
 
+/// The seats a bot of this console plays: those handed over, and those
+/// `bots N` seated (`fleet`) whose bot still plays.
+fn playing_bots(
+    handed: &HashMap<PlayerId, Handed>,
+    fleet: &[(PlayerId, tokio::task::JoinHandle<BotEnd>)],
+) -> HashSet<PlayerId> {
+    let seated = fleet
+        .iter()
+        .filter(|(_, task)| !task.is_finished())
+        .map(|(player, _)| *player);
+    handed.keys().copied().chain(seated).collect()
+}
+
 /// Whether `e` is the connection of one of our bots arriving on a seat it
 /// was handed (`bots`): describe would say "Lee is back", and Lee is not.
 fn bot_arrival(e: &Event, bots: &HashSet<PlayerId>) -> bool {
@@ -429,6 +457,23 @@ mod tests {
             !bot_departure(&connected(5, false), &mut leaving),
             "Lee himself, later"
         );
+    }
+
+    #[tokio::test]
+    async fn the_bots_of_bots_n_are_ours_while_they_play() {
+        let (stop, _) = watch::channel(false);
+        let handed = HashMap::from([(pid(5), Handed { stop, serial: 1 })]);
+        let over = tokio::spawn(async { BotEnd::GameEnded });
+        let playing = tokio::spawn(std::future::pending::<BotEnd>());
+        while !over.is_finished() {
+            tokio::task::yield_now().await;
+        }
+        let fleet = vec![(pid(2), playing), (pid(3), over)];
+        assert_eq!(
+            playing_bots(&handed, &fleet),
+            HashSet::from([pid(5), pid(2)])
+        );
+        fleet[0].1.abort();
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! The facilitator's command language: one typed line → one request or a
-//! console command, with `end` held back until it is typed twice.
+//! console command, with `end` (and `quit` while this console's bots play)
+//! held back until it is typed twice.
 
 use allssam_protocol::{ClientMessage, PlayerId, Role};
 
@@ -35,14 +36,30 @@ const COMMANDS: &[&str] = &[
 pub const END_WARNING: &str = "This ends the game now for everyone (scores and debrief are \
                                final). Type `end` again to confirm.";
 
+/// What `quit` says the first time while `bots` bots of this console play
+/// a game: they go with it.
+pub fn quit_warning(bots: usize) -> String {
+    let bots = match bots {
+        1 => "Your bot leaves its seat".to_string(),
+        n => format!("Your {n} bots leave their seats"),
+    };
+    format!(
+        "{bots} when this console quits (they come back with `handover`). \
+         Type `quit` again to quit."
+    )
+}
+
 /// What a facilitator's line asks for.
 #[derive(Debug, PartialEq)]
 pub enum HostInput {
     Send(ClientMessage),
-    /// `end`, before [`EndGuard`] has seen it.
+    /// `end`, before [`ConfirmGuard`] has seen it.
     End,
     /// `end` typed once: warn, and wait for a second one.
     ConfirmEnd,
+    /// `quit` typed once while this many of the console's bots play: warn,
+    /// and wait for a second one.
+    ConfirmQuit(usize),
     Who,
     Bots(usize, String),
     Handover(PlayerId),
@@ -55,28 +72,49 @@ pub enum HostInput {
 }
 
 /// Holds `end` back until it is typed again as the very next command:
-/// ending the game is final for everyone, and one stray word should not do it.
+/// ending the game is final for everyone, and one stray word should not do
+/// it. `quit` likewise while the console's bots play a game: they leave
+/// their seats with it.
 #[derive(Debug, Default)]
-pub struct EndGuard {
-    armed: bool,
+pub struct ConfirmGuard {
+    armed: Option<Armed>,
 }
 
-impl EndGuard {
+/// The command waiting for its confirmation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Armed {
+    End,
+    Quit,
+}
+
+impl ConfirmGuard {
     /// `End` becomes `ConfirmEnd` the first time and the request the second;
-    /// any other command (or a line that could not be read) disarms it.
-    /// Outside play (`in_play` false) there is nothing to lose: `end` goes
-    /// at once, for the server to say why it cannot.
+    /// `Quit` becomes `ConfirmQuit` the first time when `bots` (this
+    /// console's bots still playing) is not 0; any other command (or a
+    /// line that could not be read) disarms it. Outside play (`in_play`
+    /// false) there is nothing to lose: `end` goes at once, for the server
+    /// to say why it cannot, and `quit` quits.
     pub fn check(
         &mut self,
         input: Result<HostInput, String>,
         in_play: bool,
+        bots: usize,
     ) -> Result<HostInput, String> {
-        let armed = std::mem::take(&mut self.armed);
+        let armed = self.armed.take();
         match input {
-            Ok(HostInput::End) if armed || !in_play => Ok(HostInput::Send(ClientMessage::End)),
+            Ok(HostInput::End) if armed == Some(Armed::End) || !in_play => {
+                Ok(HostInput::Send(ClientMessage::End))
+            }
             Ok(HostInput::End) => {
-                self.armed = true;
+                self.armed = Some(Armed::End);
                 Ok(HostInput::ConfirmEnd)
+            }
+            Ok(HostInput::Quit) if armed == Some(Armed::Quit) || !in_play || bots == 0 => {
+                Ok(HostInput::Quit)
+            }
+            Ok(HostInput::Quit) => {
+                self.armed = Some(Armed::Quit);
+                Ok(HostInput::ConfirmQuit(bots))
             }
             // An empty line is no command: the next one may still confirm.
             Ok(HostInput::Nothing) => {
@@ -254,11 +292,19 @@ mod tests {
     }
 
     fn guarded_in(phase: Phase, lines: &[&str]) -> Vec<Result<HostInput, String>> {
+        guarded_with_bots(phase, 0, lines)
+    }
+
+    fn guarded_with_bots(
+        phase: Phase,
+        bots: usize,
+        lines: &[&str],
+    ) -> Vec<Result<HostInput, String>> {
         let s = room(Role::Donju, phase);
-        let mut guard = EndGuard::default();
+        let mut guard = ConfirmGuard::default();
         lines
             .iter()
-            .map(|line| guard.check(parse_host(line, &s), true_in_play(phase)))
+            .map(|line| guard.check(parse_host(line, &s), true_in_play(phase), bots))
             .collect()
     }
 
@@ -293,6 +339,43 @@ mod tests {
         );
         let typo = guarded(&["end", "edn", "end"]);
         assert_eq!(typo[2], Ok(HostInput::ConfirmEnd), "a typo disarms too");
+    }
+
+    #[test]
+    fn quit_asks_first_while_our_bots_play_a_game() {
+        let quit = || Ok(HostInput::Quit);
+        assert_eq!(
+            guarded_with_bots(Phase::Dealing, 3, &["quit", "quit"]),
+            [Ok(HostInput::ConfirmQuit(3)), quit()]
+        );
+        assert_eq!(
+            guarded_with_bots(Phase::Dealing, 3, &["quit", "who", "exit"]),
+            [
+                Ok(HostInput::ConfirmQuit(3)),
+                Ok(HostInput::Who),
+                Ok(HostInput::ConfirmQuit(3))
+            ],
+            "another command in between asks again"
+        );
+        assert_eq!(
+            guarded_with_bots(Phase::Dealing, 2, &["end", "quit", "end"]),
+            [
+                Ok(HostInput::ConfirmEnd),
+                Ok(HostInput::ConfirmQuit(2)),
+                Ok(HostInput::ConfirmEnd)
+            ],
+            "one confirmation does not stand for the other"
+        );
+        assert_eq!(guarded_with_bots(Phase::Dealing, 0, &["quit"]), [quit()]);
+        for phase in [Phase::Lobby, Phase::Ended] {
+            assert_eq!(guarded_with_bots(phase, 3, &["quit"]), [quit()], "{phase}");
+        }
+        assert_eq!(
+            quit_warning(3),
+            "Your 3 bots leave their seats when this console quits (they come back with \
+             `handover`). Type `quit` again to quit."
+        );
+        assert!(quit_warning(1).starts_with("Your bot leaves its seat when"));
     }
 
     #[test]

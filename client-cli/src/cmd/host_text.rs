@@ -1,6 +1,6 @@
 //! What the facilitator's console prints of its own: the commands that
-//! reach the room (join, watch, export), the table of seats (`who`) and
-//! the news of a handed-over seat.
+//! reach the room (join, watch, export), the table of seats (`who`), the
+//! news of a handed-over seat and why a resume found no room.
 
 use std::collections::HashSet;
 
@@ -42,9 +42,11 @@ fn url_flag(url: &str) -> String {
 }
 
 /// The table of seats: role, status, connection ("bot" where one of this
-/// console's bots plays the seat) and money.
+/// console's bots plays the seat), whether the player said `ready` in this
+/// phase, and money.
 pub fn who(s: &State, bots: &HashSet<PlayerId>) -> String {
     let mut out = format!("{}\n", describe::phase_line(s));
+    let playing = !matches!(s.view.phase, Phase::Lobby | Phase::Ended);
     if s.view.players.is_empty() {
         out.push_str("  nobody has joined yet\n");
     }
@@ -58,12 +60,15 @@ pub fn who(s: &State, bots: &HashSet<PlayerId>) -> String {
         let money = p.balance.map_or(String::new(), |b| {
             format!("{b} won ({} available)", p.available.unwrap_or(b))
         });
+        // `ready` says something only while a phase runs.
+        let ready = if p.ready && playing { "ready" } else { "" };
         out.push_str(&format!(
-            "  {:<14} {:<11} {:<10} {:<7} {money}\n",
+            "  {:<14} {:<11} {:<10} {:<7} {:<6}{money}\n",
             p.name,
             role,
             p.status.to_string(),
-            conn
+            conn,
+            ready
         ));
     }
     let away: Vec<&str> = s
@@ -73,7 +78,6 @@ pub fn who(s: &State, bots: &HashSet<PlayerId>) -> String {
         .filter(|p| !p.connected && !bots.contains(&p.id))
         .map(|p| p.name.as_str())
         .collect();
-    let playing = !matches!(s.view.phase, Phase::Lobby | Phase::Ended);
     if playing && !away.is_empty() {
         out.push_str(&format!(
             "Away: {}. `handover @Name` lets a bot play a seat until its player is back.\n",
@@ -81,6 +85,26 @@ pub fn who(s: &State, bots: &HashSet<PlayerId>) -> String {
         ));
     }
     out
+}
+
+/// Why `host --resume` found nothing on `url`, with the room the saved
+/// token is for and the server it was made on (`made`), when noted: most
+/// often the console was started without the `--url` of that server.
+pub fn resume_refused(url: &str, made: Option<(String, String)>) -> String {
+    match made {
+        Some((room, made_on)) if made_on != url => format!(
+            "the saved token is the facilitator's of room {room}, made on {made_on}, not on \
+             {url}: run `allssam host --resume --url {made_on}`"
+        ),
+        Some((room, _)) => format!(
+            "room {room}, made on {url}, is no longer there (the server removed it, or \
+             started afresh without its store)"
+        ),
+        None => format!(
+            "the saved token opens no room on {url}; if the room was made on another \
+             server, pass that server's address with `--url`"
+        ),
+    }
 }
 
 /// What the end of a handed-over bot's run means for its seat (`name`'s).
@@ -138,6 +162,17 @@ mod tests {
         s.apply(&connected(n, false));
     }
 
+    /// The `n`th word of `name`'s row in `who`'s table.
+    fn column(table: &str, name: &str, n: usize) -> Option<String> {
+        table
+            .lines()
+            .find(|l| l.trim_start().starts_with(name))
+            .unwrap_or_default()
+            .split_whitespace()
+            .nth(n)
+            .map(str::to_string)
+    }
+
     #[test]
     fn who_marks_the_seats_our_bots_play() {
         let mut s = room(Role::Donju, Phase::Dealing);
@@ -145,19 +180,41 @@ mod tests {
         away(&mut s, 6);
         // Lee's seat is handed over (the bot's connection may not show yet).
         let table = who(&s, &HashSet::from([pid(5)]));
-        let row = |name: &str| {
-            table
-                .lines()
-                .find(|l| l.trim_start().starts_with(name))
-                .unwrap_or_default()
-                .split_whitespace()
-                .nth(3)
-                .map(str::to_string)
-        };
+        let row = |name: &str| column(&table, name, 3);
         assert_eq!(row("Lee").as_deref(), Some("bot"), "{table}");
         assert_eq!(row("Choi").as_deref(), Some("AWAY"), "{table}");
         assert_eq!(row("Kim").as_deref(), Some("online"), "{table}");
         assert!(table.contains("Away: Choi. `handover"), "{table}");
+    }
+
+    #[test]
+    fn who_says_who_is_ready() {
+        let mut s = room(Role::Donju, Phase::Dealing);
+        s.view.players[1].ready = true;
+        let table = who(&s, &HashSet::new());
+        let row = |name: &str| column(&table, name, 4);
+        assert_eq!(row("Kim").as_deref(), Some("ready"), "{table}");
+        assert_eq!(row("Kang"), None, "{table}");
+        s.view.phase = Phase::Ended;
+        let over = who(&s, &HashSet::new());
+        assert!(!over.contains("ready"), "a finished game: {over}");
+    }
+
+    #[test]
+    fn a_resume_on_the_wrong_server_names_the_room_and_its_server() {
+        let made = Some(("K7QX2M".to_string(), "ws://10.0.0.5:8080/ws".to_string()));
+        assert_eq!(
+            resume_refused("ws://127.0.0.1:8080/ws", made.clone()),
+            "the saved token is the facilitator's of room K7QX2M, made on ws://10.0.0.5:8080/ws, \
+             not on ws://127.0.0.1:8080/ws: run `allssam host --resume --url ws://10.0.0.5:8080/ws`"
+        );
+        let gone = resume_refused("ws://10.0.0.5:8080/ws", made);
+        assert!(
+            gone.starts_with("room K7QX2M, made on ws://10.0.0.5:8080/ws, is no longer there"),
+            "{gone}"
+        );
+        let unknown = resume_refused("ws://127.0.0.1:8080/ws", None);
+        assert!(unknown.contains("`--url`"), "{unknown}");
     }
 
     #[test]

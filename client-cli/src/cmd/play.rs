@@ -13,6 +13,7 @@ use rustyline::{Context, Helper};
 
 use super::console::Console;
 use crate::client::{Client, ClientError, Opening};
+use crate::labels::{self, LabelFile};
 use crate::parse::{COMMANDS, HELP, Input, parse};
 use crate::state::State;
 use crate::{describe, panel, tokens};
@@ -71,6 +72,7 @@ impl Helper for Completion {}
 pub async fn run(url: &str, room: &str, name: &str) -> anyhow::Result<()> {
     let room = room.to_uppercase();
     let client = connect(url, &room, name).await?;
+    let labels = LabelFile::open(&tokens::path(&room, name), &room, &mut client.state());
     let names = Arc::new(Mutex::new(Vec::new()));
     let refresh_names = |client: &Client| {
         let list = client
@@ -119,6 +121,7 @@ pub async fn run(url: &str, room: &str, name: &str) -> anyhow::Result<()> {
             }
             update = updates.recv() => {
                 refresh_names(&client);
+                labels.keep(&mut client.state());
                 if !console.show(&client, update) {
                     break;
                 }
@@ -149,7 +152,9 @@ async fn connect(url: &str, room: &str, name: &str) -> anyhow::Result<Client> {
                 return Ok(client);
             }
             Err(e) if e.code() == Some(ErrorCode::BadToken) => {
+                // A new seat: its numbers start afresh (no file is fine).
                 let _ = std::fs::remove_file(&path);
+                let _ = std::fs::remove_file(labels::path(&path));
             }
             Err(e) => return Err(e).context("resuming your seat"),
         }
@@ -163,6 +168,8 @@ async fn connect(url: &str, room: &str, name: &str) -> anyhow::Result<Client> {
     )
     .await
     .with_context(|| format!("joining room {room} on {url}"))?;
+    // A new seat: numbers of an earlier one of the same name are not its own.
+    let _ = std::fs::remove_file(labels::path(&path));
     if let Some(token) = &client.session().token
         && let Err(e) = tokens::save(&path, token)
     {

@@ -1,13 +1,17 @@
 //! `allssam watch ROOM`: the projector view — the public feed in large text.
 
-use allssam_protocol::{Event, Speaker};
+use allssam_protocol::{Event, Phase, Speaker};
 use anyhow::Context;
 
 use crate::client::{Client, Opening};
 use crate::state::State;
 use crate::{banner, describe, panel};
 
-/// Watches `room` until the game ends or the connection closes.
+/// The width assumed when the terminal does not say.
+const DEFAULT_COLUMNS: usize = 80;
+
+/// Watches `room` until the game ends or the connection closes; a room
+/// whose game is over shows its scores and debrief, and the watch ends.
 pub async fn run(url: &str, room: &str) -> anyhow::Result<()> {
     let client = Client::connect(
         url,
@@ -17,15 +21,11 @@ pub async fn run(url: &str, room: &str) -> anyhow::Result<()> {
     )
     .await
     .with_context(|| format!("watching room {room} on {url}"))?;
-    println!("{}\n", banner::big(&client.session().room));
-    {
-        let s = client.state();
-        println!("{}", describe::phase_line(&s));
-        let names: Vec<&str> = s.view.players.iter().map(|p| p.name.as_str()).collect();
-        if !names.is_empty() {
-            println!("At the table: {}", names.join(", "));
-        }
-        println!();
+    let code = client.session().room.clone();
+    let (text, over) = opening(&client.state(), &code, terminal_width());
+    println!("{text}");
+    if over {
+        return Ok(());
     }
     let mut updates = client.subscribe();
     while let Ok(update) = updates.recv().await {
@@ -34,7 +34,7 @@ pub async fn run(url: &str, room: &str) -> anyhow::Result<()> {
                 if !super::is_public_headline(&e) {
                     continue;
                 }
-                if let Some(text) = projector_text(&client.state(), &e) {
+                if let Some(text) = projector_text(&client.state(), &e, terminal_width()) {
                     print!("{text}");
                 }
                 if matches!(*e, Event::GameEnded { .. }) {
@@ -53,12 +53,33 @@ pub async fn run(url: &str, room: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// What the projector shows first: the room code large, where the game
+/// stands and who sits at the table; for a room whose game is over, its
+/// end instead, and true: nothing more will happen there.
+fn opening(s: &State, code: &str, columns: usize) -> (String, bool) {
+    let mut out = format!(
+        "{}\n\n{}\n",
+        headline(code, code, columns),
+        describe::phase_line(s)
+    );
+    if s.view.phase == Phase::Ended {
+        out.push_str(&format!("\n{}", panel::debrief(s)));
+        return (out, true);
+    }
+    let names: Vec<&str> = s.view.players.iter().map(|p| p.name.as_str()).collect();
+    if !names.is_empty() {
+        out.push_str(&format!("At the table: {}\n", names.join(", ")));
+    }
+    (out, false)
+}
+
 /// What the projector shows for a public event, spaced so that the back of
 /// the room can read it: the turns of the game (a new phase, a verdict, the
 /// end) get a headline in block letters, every event its sentence as the
 /// consoles word it (not in capitals: "15 s" is not "15 S"), and the
 /// facilitator's announcements a frame of their own so they stand out.
-pub fn projector_text(s: &State, e: &Event) -> Option<String> {
+/// A headline too wide for the terminal's `columns` is a plain line instead.
+pub fn projector_text(s: &State, e: &Event, columns: usize) -> Option<String> {
     if let Event::Chat {
         from: Speaker::Facilitator,
         to: None,
@@ -67,17 +88,69 @@ pub fn projector_text(s: &State, e: &Event) -> Option<String> {
     {
         return Some(announcement(text));
     }
-    let headline = match e {
-        Event::PhaseChanged { round, phase, .. } => Some(format!("{round} {phase}")),
-        Event::Verdict { verdict, .. } => Some(verdict.to_string()),
-        Event::GameEnded { .. } => Some("the end".into()),
+    // Each in block letters, and as a plain line.
+    let title = match e {
+        Event::PhaseChanged { round, phase, .. } => Some((
+            format!("{round} {phase}"),
+            format!("round {round} · {phase}"),
+        )),
+        Event::Verdict { verdict, .. } => Some((verdict.to_string(), verdict.to_string())),
+        Event::GameEnded { .. } => Some(("the end".into(), "the end".into())),
         _ => None,
     };
-    let mut out = headline.map_or(String::new(), |h| format!("\n{}\n\n", banner::big(&h)));
+    let mut out = title.map_or(String::new(), |(big, plain)| {
+        format!("\n{}\n\n", headline(&big, &plain, columns))
+    });
     if let Some(line) = describe::event(s, e) {
         out.push_str(&format!("  ▶ {line}\n\n"));
     }
     (!out.is_empty()).then_some(out)
+}
+
+/// `big` in block letters if they fit in `columns`, else `plain` as an
+/// emphasised line: wider letters would wrap into garbage.
+fn headline(big: &str, plain: &str, columns: usize) -> String {
+    if banner::width(big) <= columns {
+        banner::big(big)
+    } else {
+        format!("══ {} ══", plain.to_uppercase())
+    }
+}
+
+/// The terminal's width: `COLUMNS` when set, else what the terminal says
+/// (`stty size`, on Unix), else [`DEFAULT_COLUMNS`].
+fn terminal_width() -> usize {
+    let columns = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.trim().parse().ok())
+        .filter(|c| *c > 0);
+    columns.or_else(asked_width).unwrap_or(DEFAULT_COLUMNS)
+}
+
+/// The terminal's width as `stty` reads it from standard input ("rows
+/// columns"); none when that is no terminal. (Asking the terminal itself
+/// takes an ioctl, which needs unsafe code.)
+#[cfg(unix)]
+fn asked_width() -> Option<usize> {
+    use std::process::{Command, Stdio};
+    let out = Command::new("stty")
+        .arg("size")
+        .stdin(Stdio::inherit())
+        .stderr(Stdio::null())
+        .output()
+        .ok()
+        .filter(|o| o.status.success())?;
+    let text = String::from_utf8(out.stdout).ok()?;
+    text.split_whitespace()
+        .nth(1)?
+        .parse()
+        .ok()
+        .filter(|c| *c > 0)
+}
+
+#[cfg(not(unix))]
+fn asked_width() -> Option<usize> {
+    None
 }
 
 /// The widest rule: a projector's line, whatever the announcement's length.
@@ -113,7 +186,7 @@ mod tests {
             market: None,
             deadline_ms: Some(15_000),
         };
-        let text = projector_text(&s, &phase).unwrap();
+        let text = projector_text(&s, &phase, 120).unwrap();
         assert!(text.contains('█'), "a block-letter headline: {text}");
         assert!(
             text.ends_with(
@@ -126,7 +199,66 @@ mod tests {
             to: None,
             text: "hello all".into(),
         };
-        assert_eq!(projector_text(&s, &chat).unwrap(), "  ▶ Kim: hello all\n\n");
+        assert_eq!(
+            projector_text(&s, &chat, 80).unwrap(),
+            "  ▶ Kim: hello all\n\n"
+        );
+    }
+
+    #[test]
+    fn a_finished_room_shows_its_end_and_the_watch_stops() {
+        let mut s = spectator();
+        let (text, over) = opening(&s, "ABCDEF", 80);
+        assert!(!over);
+        assert!(text.contains("At the table: Me, Kim"), "{text}");
+        s.apply(&Event::GameEnded {
+            scores: vec![allssam_protocol::Score {
+                player: crate::testkit::pid(2),
+                role: Role::Secretary,
+                score: 450,
+                best: true,
+            }],
+            debrief: allssam_protocol::Debrief {
+                justice_index: None,
+                shrimp_count: 0,
+                cadres_dismissed: 0,
+                confiscated: 0,
+            },
+        });
+        let (text, over) = opening(&s, "ABCDEF", 80);
+        assert!(over);
+        assert!(text.contains("the game has ended"), "{text}");
+        assert!(
+            text.contains("DEBRIEF") && text.contains("score 450"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn a_headline_too_wide_for_the_terminal_is_a_plain_line() {
+        let s = spectator();
+        let phase = Event::PhaseChanged {
+            round: 1,
+            phase: Phase::Investigation,
+            skipped: vec![],
+            market: None,
+            deadline_ms: None,
+        };
+        let text = projector_text(&s, &phase, 80).unwrap();
+        assert!(
+            text.starts_with("\n══ ROUND 1 · INVESTIGATION ══\n\n  ▶ ── Round 1: investigation"),
+            "{text}"
+        );
+        assert!(!text.contains('█'), "{text}");
+        for columns in [80, 120] {
+            let text = projector_text(&s, &phase, columns).unwrap();
+            assert!(
+                text.lines().all(|l| l.chars().count() <= columns),
+                "{columns}: {text}"
+            );
+        }
+        let wide = projector_text(&s, &phase, 120).unwrap();
+        assert!(wide.contains('█'), "{wide}");
     }
 
     #[test]
@@ -137,7 +269,7 @@ mod tests {
             text: "Tea break".into(),
         };
         assert_eq!(
-            projector_text(&spectator(), &said).unwrap(),
+            projector_text(&spectator(), &said, 80).unwrap(),
             "\n  ━━━━━━━━━━━━━━━━━━━━━━━━━━━━\n  ▶ The facilitator: Tea break\n  ━━━━━━━━━━━━━━━━━━━━━━━━━━━━\n\n"
         );
     }

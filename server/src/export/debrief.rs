@@ -233,7 +233,7 @@ fn case_blocks(r: &Report, c: &CaseReport, out: &mut Vec<Block>) {
     if !c.shrimps.is_empty() {
         let names: Vec<_> = c.shrimps.iter().map(|p| r.name(*p)).collect();
         lines.push(format!(
-            "Punished instead (the shrimp's back): {}",
+            "Donju punished in a case against a cadre (the shrimp's back): {}",
             names.join(", ")
         ));
     }

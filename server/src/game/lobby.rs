@@ -30,13 +30,16 @@ pub fn distribution(n: usize) -> [usize; 3] {
 
 impl Game {
     fn in_lobby(&self, what: &str) -> Result<(), Refusal> {
-        if self.phase == Phase::Lobby {
-            Ok(())
-        } else {
-            refuse(
+        match self.phase {
+            Phase::Lobby => Ok(()),
+            Phase::Ended => refuse(
+                ErrorCode::GameStarted,
+                format!("The game is over: you can no longer {what}."),
+            ),
+            _ => refuse(
                 ErrorCode::GameStarted,
                 format!("The game has started: you can no longer {what}."),
-            )
+            ),
         }
     }
 

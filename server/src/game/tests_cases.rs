@@ -206,6 +206,27 @@ fn accusations() {
         Command::WithdrawCase { case: CaseId(2) },
         ErrorCode::WrongPhase,
     );
+    // Ruling on it says why nobody can.
+    t.advance_to(Phase::Verdict);
+    let why = t.refused(
+        Actor::Player(pro),
+        Command::Rule {
+            case: CaseId(2),
+            verdict: Verdict::Guilty,
+        },
+        ErrorCode::Forbidden,
+    );
+    assert_eq!(why, "Case 2 was withdrawn: nobody hears it.");
+}
+
+/// After the end, what only the lobby allows says the game is over.
+#[test]
+fn after_the_end_the_lobby_doors_say_the_game_is_over() {
+    let mut t = Table::four();
+    t.ok(Actor::Facilitator, Command::End);
+    let don = t.don;
+    let why = t.refused(Actor::Player(don), Command::Leave, ErrorCode::GameStarted);
+    assert!(why.starts_with("The game is over"), "{why}");
 }
 
 /// §8: a protected cadre is reprimanded and the donju pays (the shrimp's

@@ -25,7 +25,19 @@ impl Game {
         };
         self.require_phase(Phase::Verdict, "rule", now)?;
         let case = &self.cases[i];
-        if case.round != self.round || !self.hears(case, me) {
+        if case.withdrawn {
+            return refuse(
+                ErrorCode::Forbidden,
+                format!("Case {id} was withdrawn: nobody hears it."),
+            );
+        }
+        if case.round != self.round {
+            return refuse(
+                ErrorCode::Forbidden,
+                format!("Case {id} was decided in round {}.", case.round),
+            );
+        }
+        if !self.hears(case, me) {
             return refuse(ErrorCode::Forbidden, format!("You do not hear case {id}."));
         }
         self.cases[i].rulings.insert(me, verdict);
