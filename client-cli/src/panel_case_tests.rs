@@ -10,7 +10,7 @@ use allssam_protocol::{
 
 use crate::describe;
 use crate::panel::{debrief, status};
-use crate::testkit::{case, facilitator, infraction, pid, room};
+use crate::testkit::{case, facilitator, infraction, learned, pid, room};
 
 /// Case 1: Choi (6) accuses Lee (5) of illegal business citing an illegal
 /// lease Lee–Kang (wire id 819986350) and a bribe Lee–Kang (wire id 4242).
@@ -54,10 +54,7 @@ fn a_hearing_prosecutor_reads_the_evidence_not_wire_ids() {
 fn evidence_we_know_has_its_number_and_the_rest_is_unseen() {
     // The accused sees the ids only: one infraction he knows, one he does not.
     let mut s = room(Role::Donju, Phase::Investigation);
-    s.apply(&Event::InfractionLearned {
-        infraction: infraction(4242, InfractionKind::Bribery, 1, 3),
-        from: None,
-    });
+    s.apply(&learned(infraction(4242, InfractionKind::Bribery, 1, 3)));
     let c = CaseInfo {
         evidence: Some(vec![InfractionId(819_986_350), InfractionId(4242)]),
         evidence_detail: None,
@@ -179,10 +176,7 @@ fn the_facilitator_is_told_of_a_tip_off_not_warned() {
 #[test]
 fn the_facilitator_is_told_who_shared_an_infraction() {
     let mut s = facilitator(Phase::Dealing);
-    let recorded = Event::InfractionLearned {
-        infraction: infraction(77, InfractionKind::Bribery, 5, 4),
-        from: None,
-    };
+    let recorded = learned(infraction(77, InfractionKind::Bribery, 5, 4));
     s.apply(&recorded);
     assert_eq!(
         describe::event(&s, &recorded).unwrap(),

@@ -9,7 +9,7 @@ use allssam_protocol::{
 
 use crate::describe;
 use crate::panel::status;
-use crate::testkit::{case, connected, infraction, offer, pid, room, tie};
+use crate::testkit::{case, connected, infraction, learned, offer, pid, room, tie};
 
 fn refusal(code: ErrorCode, message: &str) -> ErrorMessage {
     ErrorMessage {
@@ -31,10 +31,7 @@ fn the_status_panel_reads_at_a_glance() {
     s.apply(&Event::OfferMade {
         offer: offer(88_888, 1, 4, OfferKind::Bribe, Some(200)),
     });
-    s.apply(&Event::InfractionLearned {
-        infraction: infraction(99_999, InfractionKind::Bribery, 1, 4),
-        from: None,
-    });
+    s.apply(&learned(infraction(99_999, InfractionKind::Bribery, 1, 4)));
     let panel = status(&s);
     let lines: Vec<&str> = panel.lines().collect();
     assert!(
@@ -151,10 +148,7 @@ fn our_own_role_is_told_to_us() {
 fn refusals_name_offers_and_infractions_by_their_short_numbers() {
     let mut s = room(Role::Secretary, Phase::Accusation);
     for id in [2_779_283_174, 40] {
-        s.apply(&Event::InfractionLearned {
-            infraction: infraction(id, InfractionKind::Bribery, 4, 5),
-            from: None,
-        });
+        s.apply(&learned(infraction(id, InfractionKind::Bribery, 4, 5)));
     }
     s.apply(&Event::OfferMade {
         offer: offer(31_337, 1, 2, OfferKind::Bribe, Some(100)),

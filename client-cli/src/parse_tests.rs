@@ -8,7 +8,7 @@ use allssam_protocol::{
 
 use super::{Input, parse};
 use crate::state::State;
-use crate::testkit::{infraction, offer, pid, room};
+use crate::testkit::{infraction, learned, offer, pid, room};
 
 /// Me (1), Kim (2), Kang (3), Park (4), Lee (5), Choi (6); offer 1 = id 4000000001
 /// (Kim → me), offer 2 = id 77 (me → Kang); infraction 1 = id 900, 2 = id 55.
@@ -24,10 +24,7 @@ fn fixture() -> State {
         infraction(900, InfractionKind::Bribery, 4, 5),
         infraction(55, InfractionKind::Bribery, 4, 6),
     ] {
-        s.apply(&Event::InfractionLearned {
-            infraction: i,
-            from: None,
-        });
+        s.apply(&learned(i));
     }
     s
 }

@@ -6,7 +6,7 @@ use allssam_protocol::{
     SentenceKind, Status, Verdict,
 };
 
-use crate::testkit::{case, infraction, offer, pid, room};
+use crate::testkit::{case, infraction, learned, offer, pid, room};
 
 #[test]
 fn offers_get_stable_short_labels_and_leave_on_answer() {
@@ -95,10 +95,7 @@ fn the_market_report_moves_our_balance_and_clears_ready() {
 #[test]
 fn cases_verdicts_and_sentences_are_recorded() {
     let mut s = room(Role::Secretary, Phase::Accusation);
-    s.apply(&Event::InfractionLearned {
-        infraction: infraction(77, InfractionKind::IllegalLease, 5, 3),
-        from: None,
-    });
+    s.apply(&learned(infraction(77, InfractionKind::IllegalLease, 5, 3)));
     let case = allssam_protocol::CaseInfo {
         charge: Charge::IllegalBusiness,
         evidence: Some(vec![allssam_protocol::InfractionId(77)]),
@@ -155,10 +152,7 @@ fn labels_saved_for_the_seat_keep_their_numbers_after_a_restart() {
     s.apply(&Event::OfferMade {
         offer: offer(500, 1, 2, OfferKind::Bribe, Some(100)),
     });
-    s.apply(&Event::InfractionLearned {
-        infraction: infraction(9, InfractionKind::Bribery, 1, 2),
-        from: None,
-    });
+    s.apply(&learned(infraction(9, InfractionKind::Bribery, 1, 2)));
     s.apply(&Event::OfferMade {
         offer: offer(600, 2, 1, OfferKind::Bribe, Some(100)),
     });

@@ -172,3 +172,11 @@ pub fn connected(n: u8, connected: bool) -> Event {
         until_round: None,
     }
 }
+
+/// The viewer learns `infraction` from the facts (not from a share).
+pub fn learned(infraction: InfractionInfo) -> Event {
+    Event::InfractionLearned {
+        infraction,
+        from: None,
+    }
+}
