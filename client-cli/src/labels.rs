@@ -26,7 +26,8 @@ impl Numbers {
         if self.label.contains_key(&id) {
             return false;
         }
-        self.last += 1;
+        // `from_pairs` keeps `last` within the count of numbers given.
+        self.last = self.last.saturating_add(1);
         self.label.insert(id, self.last);
         self.id.insert(self.last, id);
         true
@@ -61,7 +62,9 @@ impl Numbers {
     fn from_pairs(pairs: &[[u32; 2]]) -> Option<Numbers> {
         let mut numbers = Numbers::default();
         for &[id, label] in pairs {
+            // Numbers run 1, 2, 3…: one beyond the count is a damaged file.
             let fresh = label > 0
+                && usize::try_from(label).is_ok_and(|l| l <= pairs.len())
                 && numbers.label.insert(id, label).is_none()
                 && numbers.id.insert(label, id).is_none();
             if !fresh {
@@ -236,6 +239,13 @@ mod tests {
             load(&path, "XYZ"),
             Labels::default(),
             "a number given twice"
+        );
+        let beyond = r#"{"room":"XYZ","offers":[[5,4294967295]],"infractions":[]}"#;
+        std::fs::write(&path, beyond).unwrap();
+        assert_eq!(
+            load(&path, "XYZ"),
+            Labels::default(),
+            "a number beyond the count: the next would wrap onto 1"
         );
         remove(&path);
     }

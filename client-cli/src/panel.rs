@@ -151,7 +151,7 @@ fn by_number(cases: &[CaseInfo]) -> Vec<&CaseInfo> {
 /// given so far.
 fn hearing(s: &State, c: &CaseInfo) -> String {
     let hears = s.me().is_some_and(|me| c.hearers.contains(&me));
-    if !hears || c.withdrawn || c.verdict.is_some() {
+    if !hears || c.withdrawn || c.verdict.is_some() || s.view.phase == Phase::Ended {
         return String::new();
     }
     let mut mark = String::from(" — you hear it");

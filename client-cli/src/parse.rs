@@ -69,8 +69,9 @@ Offers and infractions are shown with short numbers (1, 2, 3…) given by this
 client in the order it saw them, kept for your seat on this machine; type those
 numbers. Cases use their public numbers.
 Wealth, as the table shows it, measures a balance against its own start:
-  modest (less), comfortable (up to half as much again, by default), conspicuous
-  (more than that: a conspicuous donju can be accused of anti-socialist acts).
+  modest (less), comfortable (less than half as much again, by default),
+  conspicuous (half as much again or more: such a donju can be accused of
+  anti-socialist acts).
 Status: free; imprisoned (a donju, until a round: he only reads and chats);
   dismissed (a cadre who lost the post: no salary, no powers, plays on).";
 

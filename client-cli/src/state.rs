@@ -324,7 +324,7 @@ impl State {
                 // the facilitator's totals follow, or the debrief's check
                 // would find money missing after the last verdict.
                 if let (Some(t), Some(a)) = (v.totals.as_mut(), amount) {
-                    t.confiscated += a;
+                    t.confiscated = t.confiscated.saturating_add(*a);
                 }
                 if let Some(c) = v.cases.iter_mut().find(|c| c.id == *case) {
                     c.sentence.get_or_insert_with(Vec::new).push(SentenceInfo {

@@ -58,18 +58,28 @@ pub fn load_host_room() -> Option<(String, String)> {
     Some((room.to_string(), url.to_string()))
 }
 
-/// Saves a token (readable by the owner only on Unix).
+/// Saves a token, readable by the owner only on Unix from its first byte
+/// (a file written first and narrowed after would be readable by others
+/// in between), in a directory only the owner can list.
 pub fn save(path: &Path, contents: &str) -> std::io::Result<()> {
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent)?;
-    }
-    std::fs::write(path, contents)?;
+    use std::io::Write as _;
+    let mut dirs = std::fs::DirBuilder::new();
+    let mut file = std::fs::OpenOptions::new();
+    file.write(true).create(true).truncate(true);
     #[cfg(unix)]
     {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))?;
+        use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
+        dirs.mode(0o700);
+        file.mode(0o600);
+        // An older file keeps its mode through `open`: narrow it first.
+        if path.exists() {
+            std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))?;
+        }
     }
-    Ok(())
+    if let Some(parent) = path.parent() {
+        dirs.recursive(true).create(parent)?;
+    }
+    file.open(path)?.write_all(contents.as_bytes())
 }
 
 /// Reads a saved token, if there is one.
@@ -90,5 +100,21 @@ mod tests {
         let file = p.file_name().unwrap().to_str().unwrap().to_string();
         assert_eq!(file, "ABCDEF-kim_jong___.token");
         assert_ne!(super::path("ABCDEF", "Kim"), super::path("ABCDEF", "Lee"));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn tokens_are_the_owners_alone_even_over_an_older_file() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("state").join("ABCDEF-kim.token");
+        let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        super::save(&path, "secret").unwrap();
+        assert_eq!(mode(&path), 0o600);
+        assert_eq!(mode(path.parent().unwrap()), 0o700);
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+        super::save(&path, "newer").unwrap();
+        assert_eq!(mode(&path), 0o600);
+        assert_eq!(super::load(&path).as_deref(), Some("newer"));
     }
 }

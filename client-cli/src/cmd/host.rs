@@ -260,7 +260,9 @@ impl Host {
         self.seed += 100;
         let fleet = seat_bots(&self.url, &self.room, n, &plan).await;
         let report = fleet.report(n);
-        self.fleets.push(stop);
+        if !fleet.seated.is_empty() {
+            self.fleets.push(stop);
+        }
         self.fleet.extend(fleet.seated);
         report
     }

@@ -22,7 +22,8 @@ pub async fn run(url: &str, room: &str) -> anyhow::Result<()> {
     .await
     .with_context(|| format!("watching room {room} on {url}"))?;
     let code = client.session().room.clone();
-    let (text, over) = opening(&client.state(), &code, terminal_width());
+    let width = terminal_width();
+    let (text, over) = opening(&client.state(), &code, width);
     println!("{text}");
     if over {
         return Ok(());
@@ -34,7 +35,9 @@ pub async fn run(url: &str, room: &str) -> anyhow::Result<()> {
                 if !super::is_public_headline(&e) {
                     continue;
                 }
-                if let Some(text) = projector_text(&client.state(), &e, terminal_width()) {
+                // Measured before the model is locked for the text.
+                let width = terminal_width();
+                if let Some(text) = projector_text(&client.state(), &e, width) {
                     print!("{text}");
                 }
                 if matches!(*e, Event::GameEnded { .. }) {
@@ -127,30 +130,11 @@ fn terminal_width() -> usize {
     columns.or_else(asked_width).unwrap_or(DEFAULT_COLUMNS)
 }
 
-/// The terminal's width as `stty` reads it from standard input ("rows
-/// columns"); none when that is no terminal. (Asking the terminal itself
-/// takes an ioctl, which needs unsafe code.)
-#[cfg(unix)]
+/// The width of the terminal the projector prints to, if it is one.
 fn asked_width() -> Option<usize> {
-    use std::process::{Command, Stdio};
-    let out = Command::new("stty")
-        .arg("size")
-        .stdin(Stdio::inherit())
-        .stderr(Stdio::null())
-        .output()
-        .ok()
-        .filter(|o| o.status.success())?;
-    let text = String::from_utf8(out.stdout).ok()?;
-    text.split_whitespace()
-        .nth(1)?
-        .parse()
-        .ok()
-        .filter(|c| *c > 0)
-}
-
-#[cfg(not(unix))]
-fn asked_width() -> Option<usize> {
-    None
+    console::Term::stdout()
+        .size_checked()
+        .map(|(_, columns)| usize::from(columns))
 }
 
 /// The widest rule: a projector's line, whatever the announcement's length.
