@@ -286,36 +286,28 @@ pub fn event(s: &State, e: &Event) -> Option<String> {
         Event::InfractionLearned {
             infraction: i,
             from: Some(from),
-        } if s.is_facilitator() => {
-            let label = s.infraction_label(i.id).unwrap_or(0);
-            format!(
-                "{} shared infraction {label}: {} between {} and {}, round {}.",
-                n(*from),
-                i.kind.as_str().replace('_', " "),
-                n(i.parties[0]),
-                n(i.parties[1]),
-                i.round
-            )
-        }
+        } if s.is_facilitator() => format!(
+            "{} shared {}: {}.",
+            n(*from),
+            numbered(s, i),
+            cases::infraction(s, i)
+        ),
         Event::InfractionLearned {
             infraction: i,
             from,
         } => {
-            let label = s.infraction_label(i.id).unwrap_or(0);
             let source = from.map_or(String::new(), |f| format!(" (told by {})", n(f)));
             // The facilitator sees every infraction; a player learns some.
             let who = if s.view.you.is_some() {
-                "You know infraction"
+                "You know "
             } else {
-                "Infraction"
+                ""
             };
-            format!(
-                "{who} {label}: {} between {} and {}, round {}{source}.",
-                i.kind.as_str().replace('_', " "),
-                n(i.parties[0]),
-                n(i.parties[1]),
-                i.round
-            )
+            sentence(&format!(
+                "{who}{}: {}{source}",
+                numbered(s, i),
+                cases::infraction(s, i)
+            ))
         }
         Event::OrderIssued { .. } => {
             "The Party secretary issues the extra-earnings order: leases are legal this round."
@@ -412,4 +404,13 @@ pub fn event(s: &State, e: &Event) -> Option<String> {
         Event::Unpaused { .. } => "The clock runs again.".into(),
         Event::GameEnded { .. } => "The game is over.".into(),
     })
+}
+
+/// "infraction 3", with the short number this client gave it ("an
+/// infraction" before it has one).
+fn numbered(s: &State, i: &allssam_protocol::InfractionInfo) -> String {
+    s.infraction_label(i.id)
+        .map_or("an infraction".into(), |label| {
+            format!("infraction {label}")
+        })
 }

@@ -180,7 +180,7 @@ fn the_facilitator_is_told_who_shared_an_infraction() {
     s.apply(&recorded);
     assert_eq!(
         describe::event(&s, &recorded).unwrap(),
-        "Infraction 1: bribery between Lee and Park, round 1."
+        "Infraction 1: bribery Lee–Park, round 1, 100 won."
     );
     let shared = Event::InfractionLearned {
         infraction: infraction(77, InfractionKind::Bribery, 5, 4),
@@ -189,7 +189,14 @@ fn the_facilitator_is_told_who_shared_an_infraction() {
     s.apply(&shared);
     assert_eq!(
         describe::event(&s, &shared).unwrap(),
-        "Kim shared infraction 1: bribery between Lee and Park, round 1."
+        "Kim shared infraction 1: bribery Lee–Park, round 1, 100 won."
+    );
+    // A player is told in the second person, with who told him.
+    let mut player = room(Role::Donju, Phase::Dealing);
+    player.apply(&shared);
+    assert_eq!(
+        describe::event(&player, &shared).unwrap(),
+        "You know infraction 1: bribery Lee–Park, round 1, 100 won (told by Kim)."
     );
 }
 
