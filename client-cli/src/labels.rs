@@ -117,16 +117,17 @@ impl LabelFile {
             room: room.to_string(),
         };
         state.adopt_labels(load(&file.path, room));
-        file.keep(state);
+        file.keep(state.fresh_labels());
         file
     }
 
-    /// Saves the labels if `state` gave new ones since the last time.
-    pub fn keep(&self, state: &mut State) {
-        if state.take_new_labels() {
+    /// Saves `fresh`, the labels as [`State::fresh_labels`] copied them out
+    /// of the model (so the file is written with the model unlocked).
+    pub fn keep(&self, fresh: Option<Labels>) {
+        if let Some(labels) = fresh {
             // Not saved, the numbers only start afresh at the next start:
             // no reason to disturb the console.
-            let _ = save(&self.path, &self.room, state.labels());
+            let _ = save(&self.path, &self.room, &labels);
         }
     }
 }
@@ -174,7 +175,9 @@ pub fn save(path: &Path, room: &str, labels: &Labels) -> std::io::Result<()> {
         infractions: labels.infractions.pairs(),
     };
     let text = serde_json::to_string(&saved).map_err(std::io::Error::other)?;
-    let aside = path.with_extension("labels.new");
+    // Its own name aside: two consoles of one seat (one replacing the
+    // other) never write the same file at once.
+    let aside = path.with_extension(format!("labels.{}.new", std::process::id()));
     crate::tokens::save(&aside, &text)?;
     std::fs::rename(&aside, path)
 }

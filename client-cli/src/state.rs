@@ -39,7 +39,7 @@ pub struct State {
     /// What the last market did to us.
     pub last_market: Option<MarketReport>,
     labels: Labels,
-    /// A label was given since [`State::take_new_labels`] last looked.
+    /// A label was given since [`State::fresh_labels`] last looked.
     new_labels: bool,
 }
 
@@ -389,14 +389,9 @@ impl State {
         self.new_labels = true;
     }
 
-    /// The labels given so far.
-    pub fn labels(&self) -> &Labels {
-        &self.labels
-    }
-
-    /// Whether a label was given since the last call (time to save them).
-    pub fn take_new_labels(&mut self) -> bool {
-        std::mem::take(&mut self.new_labels)
+    /// The labels, if one was given since the last call (time to save them).
+    pub fn fresh_labels(&mut self) -> Option<Labels> {
+        std::mem::take(&mut self.new_labels).then(|| self.labels.clone())
     }
 
     /// The short label shown for an offer.

@@ -163,9 +163,9 @@ fn labels_saved_for_the_seat_keep_their_numbers_after_a_restart() {
     for id in [7, 8, 9] {
         saved.infractions.number(id);
     }
-    let _ = s.take_new_labels();
+    let _ = s.fresh_labels();
     s.adopt_labels(saved);
-    assert!(s.take_new_labels(), "the merged labels want saving");
+    assert!(s.fresh_labels().is_some(), "the merged labels want saving");
     assert_eq!(s.offer_label(allssam_protocol::OfferId(500)), Some(2));
     assert_eq!(s.offer_label(allssam_protocol::OfferId(600)), Some(3));
     assert_eq!(
@@ -178,6 +178,6 @@ fn labels_saved_for_the_seat_keep_their_numbers_after_a_restart() {
         offer: offer(700, 2, 1, OfferKind::Bribe, Some(100)),
     });
     assert_eq!(s.offer_label(allssam_protocol::OfferId(700)), Some(4));
-    assert!(s.take_new_labels());
-    assert!(!s.take_new_labels());
+    assert!(s.fresh_labels().is_some());
+    assert!(s.fresh_labels().is_none());
 }

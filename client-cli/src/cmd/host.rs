@@ -128,7 +128,8 @@ pub async fn run(url: &str, config: Option<ConfigPatch>, resume: bool) -> anyhow
                 }
             }
             update = updates.recv() => {
-                labels.keep(&mut host.client.state());
+                let fresh = host.client.state().fresh_labels();
+                labels.keep(fresh);
                 if let Ok(Update::Event(e)) = &update
                     && (bot_arrival(e, &host.bots()) || bot_departure(e, &mut host.leaving))
                 {

@@ -121,7 +121,8 @@ pub async fn run(url: &str, room: &str, name: &str) -> anyhow::Result<()> {
             }
             update = updates.recv() => {
                 refresh_names(&client);
-                labels.keep(&mut client.state());
+                let fresh = client.state().fresh_labels();
+                labels.keep(fresh);
                 if !console.show(&client, update) {
                     break;
                 }
