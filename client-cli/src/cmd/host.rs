@@ -167,13 +167,16 @@ async fn open(url: &str, config: Option<ConfigPatch>, resume: bool) -> anyhow::R
         .await
         .with_context(|| format!("creating a room on {url}"))?;
     if let Some(token) = &client.session().token {
-        let noted = tokens::save(&saved, token)
-            .and_then(|()| tokens::save_host_room(&client.session().room, url));
-        if let Err(e) = noted {
+        // The old room's note goes first: a note of another room than the
+        // token's would send `--resume`'s advice the wrong way.
+        let _ = std::fs::remove_file(tokens::host_room_path());
+        if let Err(e) = tokens::save(&saved, token) {
             eprintln!(
                 "(could not save the facilitator token in {}: {e})",
                 saved.display()
             );
+        } else if let Err(e) = tokens::save_host_room(&client.session().room, url) {
+            eprintln!("(could not note the room beside the facilitator token: {e})");
         }
     }
     Ok(client)

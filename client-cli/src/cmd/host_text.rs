@@ -92,10 +92,12 @@ pub fn who(s: &State, bots: &HashSet<PlayerId>) -> String {
 /// often the console was started without the `--url` of that server.
 pub fn resume_refused(url: &str, made: Option<(String, String)>) -> String {
     match made {
-        Some((room, made_on)) if made_on != url => format!(
-            "the saved token is the facilitator's of room {room}, made on {made_on}, not on \
+        Some((room, made_on)) if made_on.trim_end_matches('/') != url.trim_end_matches('/') => {
+            format!(
+                "the saved token is the facilitator's of room {room}, made on {made_on}, not on \
              {url}: run `allssam host --resume --url {made_on}`"
-        ),
+            )
+        }
         Some((room, _)) => format!(
             "room {room}, made on {url}, is no longer there (the server removed it, or \
              started afresh without its store)"
@@ -208,11 +210,13 @@ mod tests {
             "the saved token is the facilitator's of room K7QX2M, made on ws://10.0.0.5:8080/ws, \
              not on ws://127.0.0.1:8080/ws: run `allssam host --resume --url ws://10.0.0.5:8080/ws`"
         );
-        let gone = resume_refused("ws://10.0.0.5:8080/ws", made);
+        let gone = resume_refused("ws://10.0.0.5:8080/ws", made.clone());
         assert!(
             gone.starts_with("room K7QX2M, made on ws://10.0.0.5:8080/ws, is no longer there"),
             "{gone}"
         );
+        let slash = resume_refused("ws://10.0.0.5:8080/ws/", made);
+        assert!(slash.starts_with("room K7QX2M"), "the same server: {slash}");
         let unknown = resume_refused("ws://127.0.0.1:8080/ws", None);
         assert!(unknown.contains("`--url`"), "{unknown}");
     }
