@@ -234,22 +234,21 @@ mod tests {
         assert_eq!(load(&path, "XYZ"), Labels::default(), "no file");
         save(&path, "XYZ", &labels(&[1], &[])).unwrap();
         assert_eq!(load(&path, "OTHER"), Labels::default(), "another room");
-        std::fs::write(&path, "{not json").unwrap();
-        assert_eq!(load(&path, "XYZ"), Labels::default(), "corrupt");
-        let twice = r#"{"room":"XYZ","offers":[[5,1],[6,1]],"infractions":[]}"#;
-        std::fs::write(&path, twice).unwrap();
-        assert_eq!(
-            load(&path, "XYZ"),
-            Labels::default(),
-            "a number given twice"
-        );
-        let beyond = r#"{"room":"XYZ","offers":[[5,4294967295]],"infractions":[]}"#;
-        std::fs::write(&path, beyond).unwrap();
-        assert_eq!(
-            load(&path, "XYZ"),
-            Labels::default(),
-            "a number beyond the count: the next would wrap onto 1"
-        );
+        let damaged = [
+            ("{not json", "corrupt"),
+            (
+                r#"{"room":"XYZ","offers":[[5,1],[6,1]],"infractions":[]}"#,
+                "a number given twice",
+            ),
+            (
+                r#"{"room":"XYZ","offers":[[5,4294967295]],"infractions":[]}"#,
+                "a number beyond the count: the next would wrap onto 1",
+            ),
+        ];
+        for (text, why) in damaged {
+            std::fs::write(&path, text).unwrap();
+            assert_eq!(load(&path, "XYZ"), Labels::default(), "{why}");
+        }
         remove(&path);
     }
 
